@@ -1,0 +1,150 @@
+package org.openworldchat.app;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the server reads from its environment, validated once at start. A wrong value stops
+ * the server with one line naming the variable ({@link ConfigException}).
+ */
+public record AppConfig(
+        int port,
+        Optional<DatabaseUrl> databaseUrl,
+        Path dataDir,
+        Optional<String> redisUrl,
+        Optional<S3Settings> s3,
+        Optional<String> publicBaseUrl,
+        Optional<String> sessionSecret,
+        List<String> corsOrigins,
+        boolean cookieSecure,
+        Duration messageTtl,
+        String cleanupCron,
+        int maxSocketsPerIp,
+        boolean trustProxy) {
+
+    /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
+    public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
+                             Optional<String> accessKeyId, Optional<String> secretAccessKey) {
+        @Override
+        public String toString() {
+            return "S3Settings[bucket=" + bucket + ", region=" + region + ", endpoint=" + endpoint + "]";
+        }
+    }
+
+    public static final int DEFAULT_PORT = 4000;
+
+    public static AppConfig fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        return new AppConfig(
+                r.integer("PORT", DEFAULT_PORT, 0, 65535),
+                r.optional("DATABASE_URL").map(DatabaseUrl::parse),
+                Path.of(r.optional("DATA_DIR").orElse("data")),
+                r.optional("REDIS_URL").map(v -> r.requireScheme("REDIS_URL", v, "redis", "rediss")),
+                s3(r),
+                r.optional("PUBLIC_BASE_URL").map(v -> r.origin("PUBLIC_BASE_URL", v)),
+                r.optional("SESSION_SECRET").map(v -> r.minLength("SESSION_SECRET", v, 32)),
+                r.optional("CORS_ORIGINS").map(v -> Arrays.stream(v.split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty())
+                        .map(s -> r.origin("CORS_ORIGINS", s)).toList()).orElse(List.of()),
+                r.bool("COOKIE_SECURE", false),
+                Duration.ofHours(r.integer("MESSAGE_TTL_HOURS", 24, 1, 24 * 365)),
+                r.optional("CLEANUP_CRON").orElse("0 * * * *"),
+                r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
+                r.bool("TRUST_PROXY", false));
+    }
+
+    private static Optional<S3Settings> s3(Reader r) {
+        return r.optional("AWS_S3_BUCKET_NAME").map(bucket -> new S3Settings(bucket,
+                r.optional("AWS_REGION"),
+                r.optional("AWS_S3_ENDPOINT").map(v -> r.requireScheme("AWS_S3_ENDPOINT", v, "http", "https")),
+                r.optional("AWS_ACCESS_KEY_ID"),
+                r.optional("AWS_SECRET_ACCESS_KEY")));
+    }
+
+    /** Copy with another port (tests and benchmarks bind port 0). */
+    public AppConfig withPort(int newPort) {
+        return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy);
+    }
+
+    /** Copy that uses another database (tests give each class a fresh one). */
+    public AppConfig withDatabase(DatabaseUrl url) {
+        return new AppConfig(port, Optional.of(url), dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy);
+    }
+
+    private record Reader(Map<String, String> env) {
+
+        Optional<String> optional(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            Optional<String> v = optional(name);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(v.get());
+                if (n < min || n > max) {
+                    throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name, "must be a whole number, got '" + v.get() + "'");
+            }
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return optional(name).map(v -> switch (v.toLowerCase()) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new ConfigException(name, "must be true or false, got '" + v + "'");
+            }).orElse(fallback);
+        }
+
+        String minLength(String name, String value, int min) {
+            if (value.length() < min) {
+                throw new ConfigException(name, "must be at least " + min + " characters long");
+            }
+            return value;
+        }
+
+        String requireScheme(String name, String value, String... schemes) {
+            URI uri = uri(name, value);
+            for (String s : schemes) {
+                if (s.equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                    return value;
+                }
+            }
+            throw new ConfigException(name, "must be a " + String.join(" or ", schemes) + " URL with a host");
+        }
+
+        /** An origin is scheme://host[:port] with nothing after it; a trailing slash is dropped. */
+        String origin(String name, String value) {
+            String v = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+            URI uri = uri(name, v);
+            boolean web = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (!web || uri.getHost() == null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+                    || uri.getRawQuery() != null) {
+                throw new ConfigException(name, "'" + value + "' is not an origin like https://chat.example.com");
+            }
+            return v.toLowerCase();
+        }
+
+        private URI uri(String name, String value) {
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name, "not a valid URL (" + e.getReason() + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.openworldchat.app;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.openworldchat.guest.GuestService;
+import org.openworldchat.guest.SessionTokens;
+import org.openworldchat.http.GuestCookie;
+import org.openworldchat.http.HealthEndpoints;
+import org.openworldchat.http.HttpRouter;
+import org.openworldchat.http.MessagesEndpoint;
+import org.openworldchat.http.SessionEndpoint;
+import org.openworldchat.http.StaticFiles;
+import org.openworldchat.message.ImageOwnership;
+import org.openworldchat.message.MessageExpiry;
+import org.openworldchat.message.MessageService;
+import org.openworldchat.presence.InMemoryPresence;
+import org.openworldchat.presence.Presence;
+import org.openworldchat.realtime.RealtimeServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the server is put together, by hand, from its configuration and a clock.
+ * {@link Main} uses it; the tests start the very same thing on a random port.
+ */
+public final class ChatApplication implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatApplication.class);
+    private static final int DB_POOL_SIZE = 16;
+
+    private final Database database;
+    private final ExecutorService executor;
+    private final MessageService messages;
+    private final RealtimeServer realtime;
+
+    private ChatApplication(Database database, ExecutorService executor, MessageService messages,
+                            RealtimeServer realtime) {
+        this.database = database;
+        this.executor = executor;
+        this.messages = messages;
+        this.realtime = realtime;
+    }
+
+    public static ChatApplication start(AppConfig config, Clock clock) {
+        byte[] secret = SessionSecret.resolve(config);
+        Database database = Database.open(config.databaseUrl(), config.dataDir(), DB_POOL_SIZE);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        RealtimeServer realtime = new RealtimeServer(config.port(), executor);
+
+        GuestService guests = new GuestService(database.jdbi(), clock);
+        MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
+        Presence presence = new InMemoryPresence();
+        MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.events(),
+                ImageOwnership.NONE, MessageService.WriteSettings.DEFAULT);
+        GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
+
+        HealthEndpoints health = new HealthEndpoints(List.of(check("database", database::ping)));
+        HttpRouter router = new HttpRouter(executor)
+                .route(HttpMethod.GET, "/", StaticFiles.file("/index.html", "text/html; charset=utf-8"))
+                .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
+                .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages))
+                .route(HttpMethod.GET, "/health", health::health)
+                .route(HttpMethod.GET, "/ready", health::ready);
+        try {
+            realtime.start(new RealtimeServer.Services(guests, messages, presence), router, cookie);
+        } catch (RuntimeException e) {
+            messages.close();
+            database.close();
+            throw new StartupException("cannot listen on port " + config.port() + ": " + Database.rootMessage(e), e);
+        }
+        return new ChatApplication(database, executor, messages, realtime);
+    }
+
+    public int port() {
+        return realtime.port();
+    }
+
+    /** Graceful stop: refuse new connections, let events in flight finish and their writes commit, then close. */
+    @Override
+    public void close() {
+        log.info("stopping: no new connections");
+        realtime.stopAccepting();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("events still running after 10 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        messages.close();
+        realtime.stop();
+        database.close();
+        log.info("stopped");
+    }
+
+    private static HealthEndpoints.Check check(String name, BooleanSupplier probe) {
+        return new HealthEndpoints.Check() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean ok() {
+                return probe.getAsBoolean();
+            }
+        };
+    }
+}

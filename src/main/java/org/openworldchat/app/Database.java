@@ -1,0 +1,138 @@
+package org.openworldchat.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL the server talks to: the one {@code DATABASE_URL} names, or an embedded one kept
+ * under the data directory. Migrations run at open; Flyway holds a PostgreSQL advisory lock
+ * while migrating, so nodes starting together apply each migration once.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** Pool settings: a write fails within a few seconds when the database is away. */
+    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+    private static final int STATEMENT_TIMEOUT_MS = 5_000;
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final Optional<EmbeddedPostgres> embedded;
+
+    private Database(HikariDataSource dataSource, Optional<EmbeddedPostgres> embedded) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.embedded = embedded;
+    }
+
+    public static Database open(Optional<DatabaseUrl> configured, Path dataDir, int poolSize) {
+        Optional<EmbeddedPostgres> embedded = Optional.empty();
+        DatabaseUrl url;
+        if (configured.isPresent()) {
+            url = configured.get();
+        } else {
+            EmbeddedPostgres pg = startEmbedded(dataDir.resolve("postgres"));
+            embedded = Optional.of(pg);
+            url = new DatabaseUrl(pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
+        }
+        try {
+            migrate(url);
+            return new Database(pool(url, poolSize), embedded);
+        } catch (RuntimeException e) {
+            embedded.ifPresent(Database::stopQuietly);
+            throw new StartupException("cannot use the database at " + url.describe() + ": " + rootMessage(e), e);
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** True when a connection answers within the pool's timeout. */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            log.atInfo().addKeyValue("dir", dir.toAbsolutePath()).log("starting embedded PostgreSQL");
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("cannot start the embedded PostgreSQL in " + dir + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static void migrate(DatabaseUrl url) {
+        Flyway.configure()
+                .dataSource(url.jdbcUrl(), url.user(), url.password())
+                .locations("classpath:db/migration")
+                .connectRetries(2)
+                .load()
+                .migrate();
+    }
+
+    private static HikariDataSource pool(DatabaseUrl url, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("owc-db");
+        config.setJdbcUrl(url.jdbcUrl());
+        if (url.user() != null) {
+            config.setUsername(url.user());
+        }
+        if (url.password() != null) {
+            config.setPassword(url.password());
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setValidationTimeout(1_000);
+        config.setInitializationFailTimeout(CONNECTION_TIMEOUT_MS);
+        config.addDataSourceProperty("connectTimeout", "3");
+        config.addDataSourceProperty("socketTimeout", "10");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "open-world-chat");
+        config.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS + " -c TimeZone=UTC");
+        return new HikariDataSource(config);
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        embedded.ifPresent(Database::stopQuietly);
+    }
+
+    private static void stopQuietly(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.openworldchat.guest;
+
+import java.time.Clock;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.ChatException;
+import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.UsernameRequiredException;
+
+/** Guests and their usernames. Knows nothing of sockets or cookies. */
+public final class GuestService {
+
+    private final GuestRepository repository;
+    private final UsernamePolicy policy = new UsernamePolicy();
+    private final Clock clock;
+
+    public GuestService(Jdbi jdbi, Clock clock) {
+        this.repository = new GuestRepository(jdbi);
+        this.clock = clock;
+    }
+
+    /** The guest, created on first sight, marked active now. */
+    public Guest touch(UUID guestId) {
+        return repository.touch(guestId, clock.instant());
+    }
+
+    /** The guest as stored, or a fresh one (without a username) when it was never stored or was deleted. */
+    public Guest find(UUID guestId) {
+        return repository.find(guestId).orElseGet(() -> touch(guestId));
+    }
+
+    /** The guest, which must have chosen a username: the gate in front of every write. */
+    public Guest requireWriter(UUID guestId) {
+        Guest guest = find(guestId);
+        if (!guest.hasUsername()) {
+            throw new UsernameRequiredException(guest.defaultUsername());
+        }
+        return guest;
+    }
+
+    public Guest setUsername(UUID guestId, String requested) {
+        UsernamePolicy.Username name = policy.parse(requested);
+        try {
+            return repository.setUsername(guestId, name.display(), name.keys(), clock.instant());
+        } catch (GuestRepository.UsernameConflict e) {
+            throw new ChatException(ErrorCode.USERNAME_TAKEN);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.openworldchat.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One decoded HTTP request, with its (bounded) body. */
+public record HttpCall(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
+                       byte[] body) {
+
+    /** The single value of a query parameter; empty when absent. */
+    public Optional<String> param(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+}

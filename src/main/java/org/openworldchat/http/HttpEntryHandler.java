@@ -1,0 +1,123 @@
+package org.openworldchat.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import org.openworldchat.contract.ErrorCode;
+
+/**
+ * Sits right after the HTTP decoder on every connection. Requests under the Socket.IO path go on
+ * to netty-socketio untouched; every other request is collected here (its body bounded, so a
+ * large body is refused while it streams in rather than buffered) and handed to the
+ * {@link HttpRouter}. One instance per connection: it holds the request being read.
+ */
+public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
+
+    static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final HttpRouter router;
+    private final String socketIoPath;
+    private boolean passing;
+    private HttpRequest current;
+    private CompositeByteBuf body;
+    private boolean tooLarge;
+
+    public HttpEntryHandler(HttpRouter router, String socketIoPath) {
+        this.router = router;
+        this.socketIoPath = socketIoPath;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            String path = new QueryStringDecoder(request.uri()).path();
+            passing = path.startsWith(socketIoPath);
+            if (passing) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            start(ctx, request);
+        }
+        if (msg instanceof HttpContent content) {
+            if (passing) {
+                if (!(msg instanceof HttpRequest)) {
+                    ctx.fireChannelRead(msg);
+                }
+                return;
+            }
+            collect(ctx, content);
+            return;
+        }
+        if (!(msg instanceof HttpRequest)) {
+            ctx.fireChannelRead(msg); // websocket frames after an upgrade
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        releaseBody();
+        current = request;
+        tooLarge = false;
+        body = ctx.alloc().compositeBuffer();
+        if (request.decoderResult().isFailure()) {
+            current = null;
+            router.reject(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request");
+        }
+    }
+
+    private void collect(ChannelHandlerContext ctx, HttpContent content) {
+        try {
+            if (current == null) {
+                return;
+            }
+            ByteBuf chunk = content.content();
+            if (body.readableBytes() + chunk.readableBytes() > MAX_BODY_BYTES) {
+                tooLarge = true;
+            } else if (chunk.isReadable()) {
+                body.addComponent(true, chunk.retain());
+            }
+            if (content instanceof LastHttpContent) {
+                finish(ctx);
+            }
+        } finally {
+            ReferenceCountUtil.release(content);
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx) {
+        HttpRequest request = current;
+        current = null;
+        if (tooLarge) {
+            releaseBody();
+            router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+            return;
+        }
+        byte[] bytes = ByteBufUtil.getBytes(body);
+        releaseBody();
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        HttpCall call = new HttpCall(request.method(), query.path(), query.parameters(), request.headers(), bytes);
+        router.dispatch(ctx.channel(), call, HttpUtil.isKeepAlive(request));
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseBody();
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,91 @@
+package org.openworldchat.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.openworldchat.contract.ChatException;
+import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.ErrorMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route table of the HTTP API, and the one place that runs an endpoint off the event loop
+ * and writes its reply with the security headers.
+ */
+public final class HttpRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final Map<String, Map<HttpMethod, Endpoint>> routes = new HashMap<>();
+    private final ExecutorService executor;
+
+    public HttpRouter(ExecutorService executor) {
+        this.executor = executor;
+    }
+
+    public HttpRouter route(HttpMethod method, String path, Endpoint endpoint) {
+        routes.computeIfAbsent(path, p -> new HashMap<>()).put(method, endpoint);
+        return this;
+    }
+
+    /** Runs the call's endpoint on the executor and writes the reply to the channel. */
+    void dispatch(Channel channel, HttpCall call, boolean keepAlive) {
+        try {
+            executor.execute(() -> write(channel, answer(call), keepAlive));
+        } catch (RejectedExecutionException e) {
+            write(channel, Json.error(ErrorMapper.describe(
+                    new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down"))), false);
+        }
+    }
+
+    /** Writes a reply that needs no endpoint (bad request framing, oversized body). */
+    void reject(Channel channel, ErrorCode code, String message) {
+        write(channel, Json.error(ErrorMapper.describe(new ChatException(code, message))), false);
+    }
+
+    HttpReply answer(HttpCall call) {
+        Map<HttpMethod, Endpoint> byMethod = routes.get(call.path());
+        try {
+            if (byMethod == null) {
+                throw new ChatException(ErrorCode.NOT_FOUND);
+            }
+            Endpoint endpoint = Optional.ofNullable(byMethod.get(call.method()))
+                    .or(() -> HttpMethod.HEAD.equals(call.method())
+                            ? Optional.ofNullable(byMethod.get(HttpMethod.GET)) : Optional.empty())
+                    .orElseThrow(() -> new ChatException(ErrorCode.METHOD_NOT_ALLOWED));
+            return endpoint.handle(call);
+        } catch (Exception e) {
+            ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
+            if (error.unexpected()) {
+                log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
+            }
+            return Json.error(error);
+        }
+    }
+
+    private static void write(Channel channel, HttpReply reply, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
+                Unpooled.wrappedBuffer(reply.body()));
+        response.headers().add(reply.headers());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        SecurityHeaders.apply(response.headers());
+        HttpUtil.setContentLength(response, reply.body().length);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = channel.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.openworldchat.message;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.ServiceUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One writer thread per node drains a bounded queue and stores whatever has accumulated (up to
+ * {@code maxBatch}) in one transaction and one INSERT. Under load many sends share a round trip;
+ * when idle a send is written alone at once. A {@code maxBatch} of 1 switches batching off.
+ *
+ * <p>Each transaction first takes a cluster-wide advisory lock, so rows get their {@code seq} in
+ * commit order even with several nodes writing.
+ */
+final class BatchingMessageWriter implements MessageWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchingMessageWriter.class);
+    private static final long WRITE_LOCK = 0x6f77635f6d7367L; // "owc_msg"
+
+    private record Pending(NewMessage message, CompletableFuture<Stored> result) {
+    }
+
+    /** A sender's own retry key. */
+    private record ClientKey(UUID senderId, UUID clientMessageId) {
+    }
+
+    /** What one batch left in the database: new rows by id, earlier rows that retries matched by key. */
+    private record BatchResult(Map<UUID, Stored> inserted, Map<ClientKey, Stored> earlier) {
+
+        Stored lookup(NewMessage m) {
+            Stored s = inserted.get(m.id());
+            return s != null || m.clientMessageId() == null
+                    ? s : earlier.get(new ClientKey(m.senderId(), m.clientMessageId()));
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    BatchingMessageWriter(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1");
+        }
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.maxBatch = maxBatch;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = Thread.ofPlatform().name("message-writer").daemon(true).start(this::run);
+    }
+
+    @Override
+    public CompletableFuture<Stored> write(NewMessage message) {
+        CompletableFuture<Stored> result = new CompletableFuture<>();
+        if (!open || !queue.offer(new Pending(message, result))) {
+            result.completeExceptionally(new ServiceUnavailableException(
+                    open ? "the write queue is full" : "the server is shutting down", null));
+        }
+        return result;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (open || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                store(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void store(List<Pending> batch) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try {
+            BatchResult stored = jdbi.inTransaction(h -> insert(h, batch, now));
+            for (Pending p : batch) {
+                Stored s = stored.lookup(p.message());
+                if (s == null) {
+                    p.result().completeExceptionally(new IllegalStateException("message was neither stored nor found"));
+                } else {
+                    p.result().complete(s);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("batch", batch.size()).setCause(e).log("message batch not stored");
+            for (Pending p : batch) {
+                p.result().completeExceptionally(e);
+            }
+        }
+    }
+
+    private BatchResult insert(Handle h, List<Pending> batch, Instant now) {
+        h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:lock)) AS locked")
+                .bind("lock", WRITE_LOCK).mapTo(Integer.class).one();
+        int n = batch.size();
+        List<UUID> ids = new ArrayList<>(n);
+        List<String> contents = new ArrayList<>(n);
+        List<String> images = new ArrayList<>(n);
+        List<UUID> senders = new ArrayList<>(n);
+        List<String> names = new ArrayList<>(n);
+        List<UUID> replies = new ArrayList<>(n);
+        List<UUID> clientIds = new ArrayList<>(n);
+        for (Pending p : batch) {
+            NewMessage m = p.message();
+            ids.add(m.id());
+            contents.add(m.content());
+            images.add(m.imageUrl());
+            senders.add(m.senderId());
+            names.add(m.senderName());
+            replies.add(m.replyToMessageId());
+            clientIds.add(m.clientMessageId());
+        }
+        List<UUID> inserted = h.createQuery("""
+                        INSERT INTO messages (id, content, image_url, sender_id, sender_name,
+                                              reply_to_message_id, client_message_id, created_at)
+                        SELECT u.id, u.content, u.image_url, u.sender_id, u.sender_name,
+                               (SELECT p.id FROM messages p WHERE p.id = u.reply_to), u.client_id, :now
+                        FROM unnest(:ids, :contents, :images, :senders, :names, :replies, :clientIds)
+                             WITH ORDINALITY AS u(id, content, image_url, sender_id, sender_name, reply_to, client_id, ord)
+                        ORDER BY u.ord
+                        ON CONFLICT (sender_id, client_message_id) DO NOTHING
+                        RETURNING id""")
+                .bind("now", MessageRows.utc(now))
+                .bindArray("ids", UUID.class, ids)
+                .bindArray("contents", String.class, contents)
+                .bindArray("images", String.class, images)
+                .bindArray("senders", UUID.class, senders)
+                .bindArray("names", String.class, names)
+                .bindArray("replies", UUID.class, replies)
+                .bindArray("clientIds", UUID.class, clientIds)
+                .mapTo(UUID.class)
+                .list();
+        Map<UUID, Stored> created = new HashMap<>();
+        for (UUID id : inserted) {
+            created.put(id, new Stored(id, now, true));
+        }
+        Map<ClientKey, Stored> earlier = inserted.size() < n ? findEarlier(h, batch, created) : Map.of();
+        return new BatchResult(created, earlier);
+    }
+
+    /** The rows that sends skipped by ON CONFLICT collided with: earlier sends with the same retry key. */
+    private Map<ClientKey, Stored> findEarlier(Handle h, List<Pending> batch, Map<UUID, Stored> created) {
+        Map<ClientKey, Stored> result = new HashMap<>();
+        List<UUID> senders = new ArrayList<>();
+        List<UUID> clientIds = new ArrayList<>();
+        for (Pending p : batch) {
+            if (!created.containsKey(p.message().id()) && p.message().clientMessageId() != null) {
+                senders.add(p.message().senderId());
+                clientIds.add(p.message().clientMessageId());
+            }
+        }
+        h.createQuery("""
+                        SELECT m.id, m.sender_id, m.client_message_id, m.created_at FROM messages m
+                        JOIN unnest(:senders, :clientIds) AS k(sender_id, client_id)
+                          ON m.sender_id = k.sender_id AND m.client_message_id = k.client_id""")
+                .bindArray("senders", UUID.class, senders)
+                .bindArray("clientIds", UUID.class, clientIds)
+                .map((rs, ctx) -> Map.entry(
+                        new ClientKey(rs.getObject("sender_id", UUID.class), rs.getObject("client_message_id", UUID.class)),
+                        new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), false)))
+                .forEach(e -> result.put(e.getKey(), e.getValue()));
+        return result;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.openworldchat.message;
+
+import java.text.Normalizer;
+
+/**
+ * Message text as stored: NFC, without control characters other than newline and tab, without
+ * bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069), trimmed.
+ */
+final class ContentNormalizer {
+
+    static final int MAX_LENGTH = 2000;
+
+    private ContentNormalizer() {
+    }
+
+    static String normalize(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return "";
+        }
+        String nfc = Normalizer.normalize(raw, Normalizer.Form.NFC);
+        StringBuilder out = new StringBuilder(nfc.length());
+        nfc.codePoints().filter(ContentNormalizer::kept).forEach(out::appendCodePoint);
+        return out.toString().strip();
+    }
+
+    static int length(String normalized) {
+        return normalized.codePointCount(0, normalized.length());
+    }
+
+    private static boolean kept(int cp) {
+        if (cp == '\n' || cp == '\t') {
+            return true;
+        }
+        if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+            return false;
+        }
+        return Character.getType(cp) != Character.CONTROL;
+    }
+}

@@ -1,0 +1,77 @@
+package org.openworldchat.message;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Maps {@code messages} rows (joined with their reply parent) to {@link Message}. */
+final class MessageRows {
+
+    /** Columns every message query selects; {@code p} is the unexpired reply parent, if any. */
+    static final String SELECT = """
+            SELECT m.id, m.seq, m.content, m.image_url, m.sender_id, m.sender_name, m.reply_to_message_id,
+                   m.reactions::text AS reactions, m.client_message_id, m.created_at,
+                   p.id AS parent_id, p.sender_name AS parent_sender_name,
+                   left(p.content, 140) AS parent_content, p.image_url AS parent_image_url
+            FROM messages m
+            LEFT JOIN messages p ON p.id = m.reply_to_message_id AND p.created_at > :cutoff
+            """;
+
+    private static final TypeReference<LinkedHashMap<String, List<UUID>>> REACTIONS = new TypeReference<>() {
+    };
+
+    private final ObjectMapper json;
+    private final MessageExpiry expiry;
+
+    MessageRows(ObjectMapper json, MessageExpiry expiry) {
+        this.json = json;
+        this.expiry = expiry;
+    }
+
+    Message map(ResultSet rs) throws SQLException {
+        UUID parentId = rs.getObject("parent_id", UUID.class);
+        Message.ReplyPreview preview = parentId == null ? null : new Message.ReplyPreview(parentId,
+                rs.getString("parent_sender_name"), rs.getString("parent_content"), rs.getString("parent_image_url"));
+        Instant createdAt = instant(rs, "created_at");
+        return new Message(
+                rs.getObject("id", UUID.class),
+                rs.getString("content"),
+                rs.getString("image_url"),
+                rs.getObject("sender_id", UUID.class),
+                rs.getString("sender_name"),
+                rs.getObject("reply_to_message_id", UUID.class),
+                preview,
+                reactions(rs.getString("reactions")),
+                createdAt,
+                expiry.expiresAt(createdAt),
+                rs.getObject("client_message_id", UUID.class));
+    }
+
+    Map<String, List<UUID>> reactions(String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(stored, REACTIONS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("messages.reactions holds invalid JSON", e);
+        }
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

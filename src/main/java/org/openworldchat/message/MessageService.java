@@ -1,0 +1,148 @@
+package org.openworldchat.message;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.ChatException;
+import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.guest.Guest;
+import org.openworldchat.guest.GuestService;
+
+/**
+ * Sending and reading messages. A message is stored (committed) before it is acknowledged or
+ * announced; announcing goes through {@link MessageEvents}, so this class knows nothing of sockets.
+ */
+public final class MessageService implements AutoCloseable {
+
+    public static final int JOIN_PAGE = 50;
+    public static final int CATCH_UP_LIMIT = 500;
+    public static final int MAX_PAGE = 100;
+    static final long WRITE_TIMEOUT_MS = 5_000;
+
+    /** Settings of the write path. {@code maxBatch} 1 switches batching off. */
+    public record WriteSettings(int maxBatch, int queueCapacity) {
+        public static final WriteSettings DEFAULT = new WriteSettings(256, 10_000);
+    }
+
+    private final GuestService guests;
+    private final MessageRepository repository;
+    private final MessageWriter writer;
+    private final MessageEvents events;
+    private final ImageOwnership images;
+    private final MessageExpiry expiry;
+    private final RecentBroadcasts broadcasts = new RecentBroadcasts(100_000);
+
+    public MessageService(Jdbi jdbi, Clock clock, MessageExpiry expiry, GuestService guests, MessageEvents events,
+                          ImageOwnership images, WriteSettings writeSettings) {
+        this.guests = guests;
+        this.events = events;
+        this.images = images;
+        this.expiry = expiry;
+        this.repository = new MessageRepository(jdbi, new MessageRows(new ObjectMapper(), expiry), expiry);
+        this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity());
+    }
+
+    /** The outcome of a send: the message as stored, and whether this call stored it. */
+    public record Sent(Message message, boolean created) {
+    }
+
+    public Sent send(UUID guestId, SendMessage request) {
+        Guest sender = guests.requireWriter(guestId);
+        String content = ContentNormalizer.normalize(request.content());
+        String imageUrl = request.imageUrl();
+        if (imageUrl != null && !images.isIssuedTo(imageUrl, guestId)) {
+            throw new ChatException(ErrorCode.INVALID_IMAGE_URL);
+        }
+        if (content.isEmpty() && imageUrl == null) {
+            throw new ChatException(ErrorCode.EMPTY_MESSAGE);
+        }
+        if (ContentNormalizer.length(content) > ContentNormalizer.MAX_LENGTH) {
+            throw new ChatException(ErrorCode.MESSAGE_TOO_LONG);
+        }
+        Message.ReplyPreview parent = null;
+        if (request.replyToMessageId() != null) {
+            parent = repository.findActive(request.replyToMessageId())
+                    .map(p -> new Message.ReplyPreview(p.id(), p.senderName(), snippet(p.content()), p.imageUrl()))
+                    .orElseThrow(() -> new ChatException(ErrorCode.REPLY_TARGET_NOT_FOUND));
+        }
+        MessageWriter.NewMessage draft = new MessageWriter.NewMessage(UUID.randomUUID(), content, imageUrl,
+                guestId, sender.username().orElseThrow(), request.replyToMessageId(), request.clientMessageId());
+        MessageWriter.Stored stored = await(writer.write(draft));
+        Message message = stored.created()
+                ? new Message(draft.id(), content, imageUrl, guestId, draft.senderName(), draft.replyToMessageId(),
+                        parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()), draft.clientMessageId())
+                : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
+        if (broadcasts.claim(message.id())) {
+            events.published(message);
+        }
+        return new Sent(message, stored.created());
+    }
+
+    /**
+     * History for a joining socket: the newest {@value #JOIN_PAGE}, or, after {@code since}, the
+     * oldest {@value #CATCH_UP_LIMIT} newer messages. An unknown or expired {@code since} counts as none.
+     */
+    public List<Message> historyForJoin(Optional<UUID> since) {
+        OptionalLong seq = since.map(repository::seqOf).orElse(OptionalLong.empty());
+        return seq.isPresent() ? repository.after(seq.getAsLong(), CATCH_UP_LIMIT) : repository.newest(JOIN_PAGE);
+    }
+
+    /** A page older than {@code before} (the newest page without it), at most {@code limit} messages. */
+    public MessagePage page(Optional<UUID> before, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new ChatException(ErrorCode.INVALID_PAYLOAD, "limit must be between 1 and " + MAX_PAGE);
+        }
+        List<Message> found;
+        if (before.isPresent()) {
+            long seq = repository.seqOf(before.get())
+                    .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
+            found = repository.before(seq, limit + 1);
+        } else {
+            found = repository.newest(limit + 1);
+        }
+        boolean hasMore = found.size() > limit;
+        return new MessagePage(hasMore ? found.subList(1, found.size()) : found, hasMore);
+    }
+
+    /** An unexpired message, for other features (reactions) that act on one. */
+    public Optional<Message> findActive(UUID id) {
+        return repository.findActive(id);
+    }
+
+    private static String snippet(String content) {
+        int end = content.codePointCount(0, content.length()) <= 140
+                ? content.length() : content.offsetByCodePoints(0, 140);
+        return content.substring(0, end);
+    }
+
+    private static MessageWriter.Stored await(java.util.concurrent.CompletableFuture<MessageWriter.Stored> pending) {
+        try {
+            return pending.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ServiceUnavailableException("the message was not stored in time", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("interrupted while storing", e);
+        }
+    }
+
+    /** Stops taking sends and stores those already queued. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+}

@@ -1,0 +1,31 @@
+package org.openworldchat.message;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Stores new messages. Asynchronous so that an implementation may group many concurrent sends
+ * into one database round trip without its callers noticing.
+ */
+interface MessageWriter extends AutoCloseable {
+
+    /** A message to store; {@code createdAt} is decided by the writer. */
+    record NewMessage(UUID id, String content, String imageUrl, UUID senderId, String senderName,
+                      UUID replyToMessageId, UUID clientMessageId) {
+    }
+
+    /**
+     * What the database holds after the write: the new row ({@code created}), or the row an
+     * earlier send with the same sender and {@code clientMessageId} stored.
+     */
+    record Stored(UUID id, Instant createdAt, boolean created) {
+    }
+
+    /** Completes once the row is committed; completes exceptionally when nothing was stored. */
+    CompletableFuture<Stored> write(NewMessage message);
+
+    /** Stops taking writes and finishes those already queued. */
+    @Override
+    void close();
+}

@@ -1,0 +1,52 @@
+package org.openworldchat.presence;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Presence of one node, held in memory. */
+public final class InMemoryPresence implements Presence {
+
+    private final Map<String, UUID> guestBySocket = new HashMap<>();
+    private final Map<UUID, Integer> socketsByGuest = new HashMap<>();
+    private final Set<UUID> active = new HashSet<>();
+
+    @Override
+    public synchronized void join(String socketId, UUID guestId, boolean isActive) {
+        if (guestBySocket.putIfAbsent(socketId, guestId) == null) {
+            socketsByGuest.merge(guestId, 1, Integer::sum);
+        }
+        if (isActive) {
+            active.add(guestId);
+        }
+    }
+
+    @Override
+    public synchronized void activate(UUID guestId) {
+        if (socketsByGuest.containsKey(guestId)) {
+            active.add(guestId);
+        }
+    }
+
+    @Override
+    public synchronized void leave(String socketId) {
+        UUID guestId = guestBySocket.remove(socketId);
+        if (guestId != null && socketsByGuest.merge(guestId, -1, Integer::sum) <= 0) {
+            socketsByGuest.remove(guestId);
+            active.remove(guestId);
+        }
+    }
+
+    @Override
+    public synchronized Counts counts() {
+        int online = 0;
+        for (UUID guestId : socketsByGuest.keySet()) {
+            if (active.contains(guestId)) {
+                online++;
+            }
+        }
+        return new Counts(online, socketsByGuest.size());
+    }
+}

@@ -1,0 +1,95 @@
+package org.openworldchat.realtime;
+
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.SocketIOClient;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.openworldchat.contract.ChatException;
+import org.openworldchat.contract.ClientEvent;
+import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.ErrorMapper;
+import org.openworldchat.contract.ServerEvent;
+import org.openworldchat.contract.UsernameRequiredException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a client event's handler off the Netty event loop (on the socket's serial executor) and
+ * turns its outcome into the answer the contract asks for: a success ack, an error ack, or, when
+ * the client gave no callback, an {@code ERROR} event.
+ */
+final class EventDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
+
+    private final Map<ClientEvent, EventHandler> handlers;
+    private final SocketRegistry sockets;
+
+    EventDispatcher(Map<ClientEvent, EventHandler> handlers, SocketRegistry sockets) {
+        this.handlers = new EnumMap<>(handlers);
+        this.sockets = sockets;
+    }
+
+    /** Called on the event loop for every decoded event, known or not. */
+    void dispatch(SocketIOClient client, IncomingEvent event, AckRequest ack) {
+        SocketContext socket = sockets.get(client);
+        if (socket == null) {
+            return; // the socket is already gone
+        }
+        try {
+            socket.executor().execute(() -> run(socket, event, ack));
+        } catch (RejectedExecutionException e) {
+            fail(socket, event, ack, new ChatException(ErrorCode.RATE_LIMITED, "Too many events in flight"));
+        }
+    }
+
+    private void run(SocketContext socket, IncomingEvent event, AckRequest ack) {
+        try {
+            EventHandler handler = handlerFor(event);
+            if (event.args().size() > 1) {
+                throw new ChatException(ErrorCode.INVALID_PAYLOAD, "an event takes at most one argument");
+            }
+            Map<String, Object> body = handler.handle(socket, event.payload());
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("ok", true);
+            reply.putAll(body);
+            ack.sendAckData(reply);
+        } catch (Throwable t) {
+            fail(socket, event, ack, t);
+        }
+    }
+
+    private EventHandler handlerFor(IncomingEvent event) {
+        if (event.malformed()) {
+            throw new ChatException(ErrorCode.INVALID_PAYLOAD, "the event could not be decoded");
+        }
+        EventHandler handler = ClientEvent.fromWire(event.name()).map(handlers::get).orElse(null);
+        if (handler == null) {
+            throw new ChatException(ErrorCode.UNKNOWN_EVENT, "Unknown event: " + event.name());
+        }
+        return handler;
+    }
+
+    private void fail(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure) {
+        ErrorMapper.ErrorBody error = ErrorMapper.describe(failure);
+        if (error.unexpected()) {
+            log.atError().addKeyValue("guestId", socket.guestId()).addKeyValue("event", event.name())
+                    .setCause(failure).log("event failed");
+        }
+        if (failure instanceof UsernameRequiredException required) {
+            socket.emit(ServerEvent.USERNAME_REQUIRED, Map.of("defaultUsername", required.defaultUsername()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", error.code().name());
+        body.put("message", error.message());
+        body.putAll(error.details());
+        if (ack.isAckRequested()) {
+            ack.sendAckData(Map.of("ok", false, "error", body));
+        } else {
+            body.put("event", event.name());
+            socket.emit(ServerEvent.ERROR, body);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.openworldchat.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.openworldchat.guest.Guest;
+import org.openworldchat.guest.GuestService;
+import org.openworldchat.message.Message;
+import org.openworldchat.message.MessageService;
+import org.openworldchat.presence.Presence;
+
+/** {@code JOIN_CHAT {since?}}: start receiving broadcasts, get who you are, the counts and history. */
+final class JoinChatHandler implements EventHandler {
+
+    private final GuestService guests;
+    private final MessageService messages;
+    private final Presence presence;
+
+    JoinChatHandler(GuestService guests, MessageService messages, Presence presence) {
+        this.guests = guests;
+        this.messages = messages;
+        this.presence = presence;
+    }
+
+    @Override
+    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+        Optional<UUID> since = Payload.optional(payload).reference("since").flatMap(id -> id);
+        Guest guest = guests.touch(socket.guestId());
+        // Join before reading history: a message stored meanwhile arrives twice rather than never.
+        socket.joinChat();
+        presence.join(socket.socketId(), guest.guestId(), guest.hasUsername());
+        List<Message> history = messages.historyForJoin(since);
+        Presence.Counts counts = presence.counts();
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("guestId", guest.guestId().toString());
+        ack.put("username", guest.username().orElse(null));
+        ack.put("defaultUsername", guest.defaultUsername());
+        ack.put("onlineCount", counts.online());
+        ack.put("watchingCount", counts.watching());
+        ack.put("messages", WireFormat.messages(history));
+        return ack;
+    }
+}

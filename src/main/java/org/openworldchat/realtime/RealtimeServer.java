@@ -1,0 +1,139 @@
+package org.openworldchat.realtime;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.AuthorizationResult;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import org.openworldchat.contract.ClientEvent;
+import org.openworldchat.guest.GuestService;
+import org.openworldchat.http.GuestCookie;
+import org.openworldchat.http.HttpRouter;
+import org.openworldchat.message.MessageEvents;
+import org.openworldchat.message.MessageService;
+import org.openworldchat.presence.Presence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO endpoint and the HTTP API on one Netty port. Built in two steps because the
+ * services need {@link #events()} before the event handlers can be given the services.
+ */
+public final class RealtimeServer {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeServer.class);
+
+    static final String CONTEXT = "/socket.io";
+    static final int MAX_PACKET_BYTES = 64 * 1024;
+    static final int MAX_PENDING_EVENTS_PER_SOCKET = 64;
+
+    /** What the handlers need. */
+    public record Services(GuestService guests, MessageService messages, Presence presence) {
+    }
+
+    private final SocketIOServer server;
+    private final ChatRoom room;
+    private final SocketRegistry sockets = new SocketRegistry();
+    private final ExecutorService executor;
+    private Channel serverChannel;
+
+    public RealtimeServer(int port, ExecutorService executor) {
+        this.executor = executor;
+        Configuration config = new Configuration();
+        config.setPort(port);
+        config.setContext(CONTEXT);
+        config.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        // Compression made fan-out about ten times slower; chat frames are small anyway.
+        config.setWebsocketCompression(false);
+        config.setHttpCompression(false);
+        // Acks are sent by the dispatcher once the handler has finished on its own thread.
+        config.setAckMode(AckMode.MANUAL);
+        // Never let a client pick its session id through the "io" cookie.
+        config.setRandomSession(true);
+        config.setJsonSupport(new ChatJsonSupport());
+        config.setMaxFramePayloadLength(MAX_PACKET_BYTES);
+        config.setMaxHttpContentLength(MAX_PACKET_BYTES);
+        config.setAddVersionHeader(false);
+        // Socket.IO v4's own defaults, so a dead peer is noticed within 45 s.
+        config.setPingInterval(25_000);
+        config.setPingTimeout(20_000);
+        config.setExceptionListener(new QuietExceptionListener());
+        config.setAuthorizationListener(data -> {
+            String guestId = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_GUEST_HEADER);
+            return guestId == null ? AuthorizationResult.FAILED_AUTHORIZATION
+                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId));
+        });
+        SocketConfig socketConfig = new SocketConfig();
+        socketConfig.setReuseAddress(true);
+        socketConfig.setTcpNoDelay(true);
+        config.setSocketConfig(socketConfig);
+        this.server = new SocketIOServer(config);
+        this.room = new ChatRoom(server);
+    }
+
+    /** Where the services announce what clients must see. */
+    public MessageEvents events() {
+        return room;
+    }
+
+    public void start(Services services, HttpRouter router, GuestCookie cookie) {
+        Map<ClientEvent, EventHandler> handlers = Map.of(
+                ClientEvent.JOIN_CHAT, new JoinChatHandler(services.guests(), services.messages(), services.presence()),
+                ClientEvent.SET_USERNAME, new SetUsernameHandler(services.guests(), services.presence()),
+                ClientEvent.SEND_MESSAGE, new SendMessageHandler(services.messages()));
+        EventDispatcher dispatcher = new EventDispatcher(handlers, sockets);
+        for (ClientEvent event : ClientEvent.values()) {
+            server.addEventListener(event.wireName(), IncomingEvent.class,
+                    (client, data, ack) -> dispatcher.dispatch(client, data, ack));
+        }
+        server.addEventListener(ChatJsonSupport.UNRECOGNIZED, IncomingEvent.class,
+                (client, data, ack) -> dispatcher.dispatch(client, data, ack));
+        server.addConnectListener(client -> sockets.add(client,
+                new SocketContext(client, guestOf(client), executor, MAX_PENDING_EVENTS_PER_SOCKET)));
+        server.addDisconnectListener(client -> {
+            SocketContext socket = sockets.remove(client);
+            if (socket != null) {
+                services.presence().leave(socket.socketId());
+            }
+        });
+        server.setPipelineFactory(new ChatChannelInitializer(router,
+                new HandshakeCookieHandler(cookie, CONTEXT + "/"), CONTEXT + "/"));
+        ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
+        serverChannel = bound.channel();
+        log.atInfo().addKeyValue("port", port()).log("listening");
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Number of connected sockets on this node. */
+    public int connectedSockets() {
+        return sockets.size();
+    }
+
+    /** First step of a graceful stop: no new connections; open ones keep working. */
+    public void stopAccepting() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+
+    /** Closes every connection and the event loops. */
+    public void stop() {
+        server.stop();
+    }
+
+    private static UUID guestOf(SocketIOClient client) {
+        Object value = client.get(SocketContext.GUEST_ID);
+        return UUID.fromString(String.valueOf(value));
+    }
+}

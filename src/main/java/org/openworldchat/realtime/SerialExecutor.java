@@ -1,0 +1,64 @@
+package org.openworldchat.realtime;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one socket's events one after another, in arrival order, on a shared executor (virtual
+ * threads), so that a client's two sends are stored in the order it sent them while other
+ * sockets proceed in parallel. Bounded: a socket that piles up more than {@code limit} events
+ * gets the next ones refused instead of growing the heap.
+ */
+final class SerialExecutor implements Executor {
+
+    private final Executor delegate;
+    private final int limit;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    SerialExecutor(Executor delegate, int limit) {
+        this.delegate = delegate;
+        this.limit = limit;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (pending.incrementAndGet() > limit) {
+            pending.decrementAndGet();
+            throw new RejectedExecutionException("too many events in flight for one socket");
+        }
+        tasks.add(task);
+        schedule();
+    }
+
+    private void schedule() {
+        if (running.compareAndSet(false, true)) {
+            try {
+                delegate.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                running.set(false);
+                throw e;
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                pending.decrementAndGet();
+                task.run();
+            }
+        } finally {
+            running.set(false);
+            if (!tasks.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.openworldchat.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.openworldchat.guest.Guest;
+import org.openworldchat.guest.GuestService;
+import org.openworldchat.presence.Presence;
+
+/** {@code SET_USERNAME {username}}: choose or change the name; the guest counts as online from now. */
+final class SetUsernameHandler implements EventHandler {
+
+    private final GuestService guests;
+    private final Presence presence;
+
+    SetUsernameHandler(GuestService guests, Presence presence) {
+        this.guests = guests;
+        this.presence = presence;
+    }
+
+    @Override
+    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+        String requested = Payload.required(payload).requiredString("username");
+        Guest guest = guests.setUsername(socket.guestId(), requested);
+        presence.activate(guest.guestId());
+        return Map.of("username", guest.username().orElseThrow());
+    }
+}

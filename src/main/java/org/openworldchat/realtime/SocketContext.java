@@ -1,0 +1,51 @@
+package org.openworldchat.realtime;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.openworldchat.contract.ServerEvent;
+
+/** One connected socket as the event handlers see it: whose it is, and what can be done to it. */
+final class SocketContext {
+
+    static final String GUEST_ID = "guestId";
+
+    private final SocketIOClient client;
+    private final UUID guestId;
+    private final SerialExecutor executor;
+    private volatile boolean joined;
+
+    SocketContext(SocketIOClient client, UUID guestId, Executor shared, int maxPendingEvents) {
+        this.client = client;
+        this.guestId = guestId;
+        this.executor = new SerialExecutor(shared, maxPendingEvents);
+    }
+
+    UUID guestId() {
+        return guestId;
+    }
+
+    String socketId() {
+        return client.getSessionId().toString();
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    boolean joined() {
+        return joined;
+    }
+
+    /** From now on this socket receives chat broadcasts. Returns false when it already did. */
+    boolean joinChat() {
+        client.joinRoom(ChatRoom.NAME);
+        boolean first = !joined;
+        joined = true;
+        return first;
+    }
+
+    void emit(ServerEvent event, Object payload) {
+        client.sendEvent(event.wireName(), payload);
+    }
+}

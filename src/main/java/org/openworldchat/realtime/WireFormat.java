@@ -1,0 +1,64 @@
+package org.openworldchat.realtime;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.openworldchat.message.Message;
+
+/** The contract's JSON shapes, built once here for acks, broadcasts and HTTP alike. */
+public final class WireFormat {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private WireFormat() {
+    }
+
+    /** ISO-8601 UTC with exactly three fraction digits, e.g. {@code 2026-11-24T21:04:05.120Z}. */
+    public static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    public static Map<String, Object> message(Message m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", m.id().toString());
+        out.put("content", m.content());
+        out.put("imageUrl", m.imageUrl());
+        out.put("senderId", m.senderId().toString());
+        out.put("senderName", m.senderName());
+        out.put("replyToMessageId", text(m.replyToMessageId()));
+        out.put("replyTo", m.replyTo() == null ? null : replyTo(m.replyTo()));
+        out.put("reactions", reactions(m.reactions()));
+        out.put("createdAt", time(m.createdAt()));
+        out.put("expiresAt", time(m.expiresAt()));
+        out.put("clientMessageId", text(m.clientMessageId()));
+        return out;
+    }
+
+    public static List<Map<String, Object>> messages(List<Message> messages) {
+        return messages.stream().map(WireFormat::message).toList();
+    }
+
+    public static Map<String, List<String>> reactions(Map<String, List<UUID>> reactions) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        reactions.forEach((emoji, ids) -> out.put(emoji, ids.stream().map(UUID::toString).toList()));
+        return out;
+    }
+
+    private static Map<String, Object> replyTo(Message.ReplyPreview p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", p.id().toString());
+        out.put("senderName", p.senderName());
+        out.put("content", p.content());
+        out.put("imageUrl", p.imageUrl());
+        return out;
+    }
+
+    private static String text(UUID id) {
+        return id == null ? null : id.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package org.openworldchat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+    @Test
+    void defaults() {
+        AppConfig c = AppConfig.fromEnvironment(Map.of());
+        assertThat(c.port()).isEqualTo(4000);
+        assertThat(c.databaseUrl()).isEmpty();
+        assertThat(c.messageTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.cleanupCron()).isEqualTo("0 * * * *");
+        assertThat(c.maxSocketsPerIp()).isEqualTo(20);
+        assertThat(c.trustProxy()).isFalse();
+        assertThat(c.cookieSecure()).isFalse();
+        assertThat(c.corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void readsEveryVariable() {
+        AppConfig c = AppConfig.fromEnvironment(Map.of(
+                "PORT", "8080", "MESSAGE_TTL_HOURS", "2", "COOKIE_SECURE", "true", "TRUST_PROXY", "yes",
+                "CORS_ORIGINS", "https://a.example, https://b.example:8443/", "MAX_SOCKETS_PER_IP", "5",
+                "PUBLIC_BASE_URL", "https://chat.example", "AWS_S3_BUCKET_NAME", "pics",
+                "AWS_S3_ENDPOINT", "http://127.0.0.1:9000"));
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.messageTtl()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.cookieSecure()).isTrue();
+        assertThat(c.trustProxy()).isTrue();
+        assertThat(c.corsOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+        assertThat(c.maxSocketsPerIp()).isEqualTo(5);
+        assertThat(c.publicBaseUrl()).contains("https://chat.example");
+        assertThat(c.s3()).hasValueSatisfying(s -> assertThat(s.endpoint()).contains("http://127.0.0.1:9000"));
+    }
+
+    @Test
+    void aBadValueNamesItsVariable() {
+        assertBad(Map.of("PORT", "eighty"), "PORT");
+        assertBad(Map.of("PORT", "70000"), "PORT");
+        assertBad(Map.of("MESSAGE_TTL_HOURS", "0"), "MESSAGE_TTL_HOURS");
+        assertBad(Map.of("COOKIE_SECURE", "maybe"), "COOKIE_SECURE");
+        assertBad(Map.of("SESSION_SECRET", "short"), "SESSION_SECRET");
+        assertBad(Map.of("CORS_ORIGINS", "not a url"), "CORS_ORIGINS");
+        assertBad(Map.of("PUBLIC_BASE_URL", "https://chat.example/path"), "PUBLIC_BASE_URL");
+        assertBad(Map.of("DATABASE_URL", "mysql://x@y/z"), "DATABASE_URL");
+        assertBad(Map.of("REDIS_URL", "http://localhost"), "REDIS_URL");
+    }
+
+    private static void assertBad(Map<String, String> env, String variable) {
+        assertThatThrownBy(() -> AppConfig.fromEnvironment(env))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(variable + ": ");
+    }
+}

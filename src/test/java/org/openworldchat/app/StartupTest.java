@@ -1,0 +1,122 @@
+package org.openworldchat.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.support.MutableClock;
+import org.openworldchat.support.TestApp;
+import org.openworldchat.support.TestDatabases;
+
+/** Starting the server: schema, several nodes at once, and one clear line when it cannot start. */
+class StartupTest {
+
+    @Test
+    void twoNodesStartingTogetherOnAnEmptyDatabaseShareOneSchema() throws Exception {
+        DatabaseUrl db = TestDatabases.create();
+        MutableClock clock = new MutableClock();
+        CompletableFuture<TestApp> a = CompletableFuture.supplyAsync(() -> TestApp.start(db, clock, Map.of()));
+        CompletableFuture<TestApp> b = CompletableFuture.supplyAsync(() -> TestApp.start(db, clock, Map.of()));
+        try (TestApp one = a.get(60, TimeUnit.SECONDS); TestApp two = b.get(60, TimeUnit.SECONDS)) {
+            assertThat(one.http().get("/ready").status()).isEqualTo(200);
+            assertThat(two.http().get("/ready").status()).isEqualTo(200);
+            try (Connection c = one.sql(); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT count(*) FROM flyway_schema_history WHERE success")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(countMigrations());
+            }
+        } finally {
+            TestDatabases.drop(db);
+        }
+    }
+
+    @Test
+    void theSchemaHasTheContractsTablesAndColumns() throws Exception {
+        try (TestApp app = TestApp.start(); Connection c = app.sql()) {
+            assertThat(columns(c, "guest_users")).containsAll(List.of(
+                    "id uuid", "guest_id uuid", "username text", "last_active_at timestamp with time zone",
+                    "created_at timestamp with time zone"));
+            assertThat(columns(c, "messages")).containsAll(List.of(
+                    "id uuid", "content text", "image_url text", "sender_id uuid", "sender_name text",
+                    "reply_to_message_id uuid", "reactions jsonb", "client_message_id uuid",
+                    "created_at timestamp with time zone"));
+            try (ResultSet rs = c.createStatement().executeQuery("""
+                    SELECT confdeltype FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'f'""")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("ON DELETE SET NULL").isEqualTo("n");
+            }
+        }
+    }
+
+    @Test
+    void aBadDatabaseUrlStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of("DATABASE_URL", "mysql://root@localhost/chat"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).startsWith("open-world-chat: configuration error: DATABASE_URL: ");
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat:secret@127.0.0.1:1/chat"));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).startsWith("open-world-chat: cannot start: cannot use the database at "
+                + "jdbc:postgresql://127.0.0.1:1/chat").doesNotContain("secret");
+    }
+
+    @Test
+    void aBadPortStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of("PORT", "99999"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: PORT: must be between 0 and 65535, got 99999");
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+    }
+
+    /** Runs the real entry point in its own JVM, as {@code java -jar} would. */
+    private static Result runMain(Map<String, String> env) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("owc-main");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
+                .directory(dir.toFile());
+        pb.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.equals("PORT") || k.equals("REDIS_URL"));
+        pb.environment().putAll(env);
+        pb.environment().put("DATA_DIR", dir.resolve("data").toString());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the server did not stop");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> columns(Connection c, String table) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '" + table + "'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static int countMigrations() throws IOException {
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.openworldchat.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.TestApp;
+
+class SetUsernameTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static String code(JsonNode ack) {
+        assertThat(ack.get("ok").asBoolean()).as("refused: %s", ack).isFalse();
+        return ack.at("/error/code").asText();
+    }
+
+    @Test
+    void setsATrimmedComposedName() {
+        try (ChatClient c = app.client()) {
+            JsonNode ack = ChatClient.ok(c.emit("SET_USERNAME", Map.of("username", "  Rene\u0301 ")));
+            assertThat(ack.get("username").asText()).isEqualTo("René");
+            assertThat(c.join().get("username").asText()).isEqualTo("René");
+        }
+    }
+
+    @Test
+    void refusesInvalidNamesAndPayloads() {
+        try (ChatClient c = app.client()) {
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "x")))).isEqualTo("INVALID_USERNAME");
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "a".repeat(25))))).isEqualTo("INVALID_USERNAME");
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "bad  gap")))).isEqualTo("INVALID_USERNAME");
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "<script>")))).isEqualTo("INVALID_USERNAME");
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", 42)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SET_USERNAME", Map.of("username", Map.of("nested", "x"))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SET_USERNAME", Map.of()))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SET_USERNAME", null))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emitArgs("SET_USERNAME", Map.of("username", "okname"), Map.of("x", 1)))).isEqualTo("INVALID_PAYLOAD");
+        }
+    }
+
+    @Test
+    void namesAreUniqueIgnoringCaseAndConfusables() {
+        try (ChatClient owner = app.client(); ChatClient other = app.client()) {
+            owner.setUsername("Marta");
+            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "marta")))).isEqualTo("USERNAME_TAKEN");
+            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "MARTA")))).isEqualTo("USERNAME_TAKEN");
+            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "M\u0430rta")))).as("Cyrillic a").isEqualTo("USERNAME_TAKEN");
+            owner.setUsername("Ilse");
+            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "llse")))).as("l for I").isEqualTo("USERNAME_TAKEN");
+            // Marta was released when the owner renamed itself.
+            other.setUsername("marta");
+        }
+    }
+
+    @Test
+    void aGuestMayReSetItsOwnNameAndOldMessagesKeepTheirSender() {
+        try (ChatClient c = app.writer("Olga")) {
+            c.setUsername("olga");
+            JsonNode first = c.send("before rename");
+            c.setUsername("Olga Renamed");
+            JsonNode second = c.send("after rename");
+            assertThat(first.get("senderName").asText()).isEqualTo("olga");
+            assertThat(second.get("senderName").asText()).isEqualTo("Olga Renamed");
+            JsonNode history = c.join().get("messages");
+            JsonNode stored = null;
+            for (JsonNode m : history) {
+                if (m.get("id").equals(first.get("id"))) {
+                    stored = m;
+                }
+            }
+            assertThat(stored).isNotNull();
+            assertThat(stored.get("senderName").asText()).isEqualTo("olga");
+        }
+    }
+
+    @Test
+    void simultaneousClaimsGiveTheNameToOneGuest() throws Exception {
+        int n = 8;
+        java.util.List<ChatClient> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            clients.add(app.client());
+        }
+        try {
+            var results = clients.parallelStream()
+                    .map(c -> c.emit("SET_USERNAME", Map.of("username", "Racer")))
+                    .toList();
+            assertThat(results.stream().filter(r -> r.get("ok").asBoolean()).count()).isEqualTo(1);
+            assertThat(results.stream().filter(r -> !r.get("ok").asBoolean())
+                    .map(r -> r.at("/error/code").asText())).containsOnly("USERNAME_TAKEN");
+        } finally {
+            clients.forEach(ChatClient::close);
+        }
+    }
+}

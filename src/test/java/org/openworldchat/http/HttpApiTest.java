@@ -1,0 +1,68 @@
+package org.openworldchat.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.support.Http;
+import org.openworldchat.support.TestApp;
+
+class HttpApiTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void healthAndReadiness() {
+        Http.Reply health = app.http().get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        Http.Reply ready = app.http().get("/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().at("/checks/database").asText()).isEqualTo("UP");
+    }
+
+    @Test
+    void thePageIsServedWithAStrictPolicy() {
+        Http.Reply page = app.http().get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("content-type")).startsWith("text/html");
+        assertThat(page.header("content-security-policy")).contains("script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
+        assertThat(page.header("x-content-type-options")).isEqualTo("nosniff");
+        assertThat(page.header("referrer-policy")).isEqualTo("no-referrer");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsGetContractErrors() {
+        Http.Reply missing = app.http().get("/nope");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().at("/error/code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(missing.header("content-security-policy")).isNotNull();
+
+        Http.Reply wrongMethod = app.http().send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/session"))
+                .DELETE().build());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().at("/error/code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWithoutHarm() {
+        Http.Reply big = app.http().send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/session"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[200_000])).build());
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(app.http().get("/health").status()).isEqualTo(200);
+    }
+}

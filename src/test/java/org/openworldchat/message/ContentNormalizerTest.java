@@ -1,0 +1,28 @@
+package org.openworldchat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ContentNormalizerTest {
+
+    @Test
+    void composesStripsAndTrims() {
+        assertThat(ContentNormalizer.normalize("  Rene\u0301  ")).isEqualTo("René");
+        assertThat(ContentNormalizer.normalize("a\u0000b\u0007c\u001bd\u007fe")).isEqualTo("abcde");
+        assertThat(ContentNormalizer.normalize("line one\nline\ttwo")).isEqualTo("line one\nline\ttwo");
+        assertThat(ContentNormalizer.normalize("\u202Egnp.exe\u202C \u2066x\u2069")).isEqualTo("gnp.exe x");
+        assertThat(ContentNormalizer.normalize("\n\t \u0000")).isEmpty();
+        assertThat(ContentNormalizer.normalize(null)).isEmpty();
+    }
+
+    @Test
+    void htmlIsJustText() {
+        assertThat(ContentNormalizer.normalize("<b>bold</b> & <script>")).isEqualTo("<b>bold</b> & <script>");
+    }
+
+    @Test
+    void lengthCountsCodePoints() {
+        assertThat(ContentNormalizer.length("😀".repeat(3))).isEqualTo(3);
+    }
+}

@@ -1,0 +1,154 @@
+package org.openworldchat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.Http;
+import org.openworldchat.support.TestApp;
+
+/** History on JOIN_CHAT (with and without since) and GET /api/messages. Each test starts from an empty chat. */
+class HistoryTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @BeforeEach
+    void emptyChat() throws Exception {
+        try (var c = app.sql()) {
+            c.createStatement().execute("TRUNCATE messages");
+        }
+    }
+
+    private List<String> sendMany(ChatClient writer, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(writer.send("m" + i).get("id").asText());
+        }
+        return ids;
+    }
+
+    private static List<String> ids(JsonNode messages) {
+        List<String> out = new ArrayList<>();
+        messages.forEach(m -> out.add(m.get("id").asText()));
+        return out;
+    }
+
+    @Test
+    void joinGivesTheNewest50OldestFirst() {
+        try (ChatClient w = app.writer("hist_w"); ChatClient reader = app.client()) {
+            List<String> sent = sendMany(w, 60);
+            JsonNode ack = reader.join();
+            assertThat(ids(ack.get("messages"))).containsExactlyElementsOf(sent.subList(10, 60));
+            assertThat(ack.get("username").isNull()).isTrue();
+            assertThat(ack.get("defaultUsername").asText()).startsWith("Guest_");
+            assertThat(ack.get("onlineCount").asInt()).isGreaterThanOrEqualTo(1);
+            assertThat(ack.get("watchingCount").asInt()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void sinceGivesWhatWasMissedUpTo500() {
+        try (ChatClient w = app.writer("since_w"); ChatClient reader = app.client()) {
+            List<String> sent = sendMany(w, 3);
+            JsonNode ack = reader.emit("JOIN_CHAT", Map.of("since", sent.get(0)));
+            assertThat(ids(ack.get("messages"))).containsExactlyElementsOf(sent.subList(1, 3));
+            JsonNode none = reader.emit("JOIN_CHAT", Map.of("since", sent.get(2)));
+            assertThat(none.get("messages")).isEmpty();
+            for (String unknown : new String[]{UUID.randomUUID().toString(), "garbage"}) {
+                JsonNode fallback = reader.emit("JOIN_CHAT", Map.of("since", unknown));
+                assertThat(ids(fallback.get("messages"))).as("unknown since").containsExactlyElementsOf(sent);
+            }
+            assertThat(reader.emit("JOIN_CHAT", Map.of("since", 12)).at("/error/code").asText()).isEqualTo("INVALID_PAYLOAD");
+        }
+    }
+
+    @Test
+    void sinceIsCappedAt500ThenContinuesFromTheLast() throws Exception {
+        try (ChatClient w = app.writer("bulk_w"); ChatClient reader = app.client()) {
+            String first = w.send("anchor").get("id").asText();
+            // Bulk rows straight into the table, as an operator or an import would.
+            try (var c = app.sql()) {
+                c.createStatement().executeUpdate("""
+                        INSERT INTO messages (id, content, sender_id, sender_name, created_at)
+                        SELECT gen_random_uuid(), 'bulk ' || g, gen_random_uuid(), 'bulk', now()
+                        FROM generate_series(1, 520) g ORDER BY g""");
+            }
+            JsonNode page1 = reader.emit("JOIN_CHAT", Map.of("since", first)).get("messages");
+            assertThat(page1).hasSize(500);
+            assertThat(page1.get(0).get("content").asText()).isEqualTo("bulk 1");
+            String last = page1.get(499).get("id").asText();
+            JsonNode page2 = reader.emit("JOIN_CHAT", Map.of("since", last)).get("messages");
+            assertThat(page2).hasSize(20);
+            assertThat(page2.get(19).get("content").asText()).isEqualTo("bulk 520");
+        }
+    }
+
+    @Test
+    void expiredMessagesAreNeverServed() {
+        try (ChatClient w = app.writer("exp_w"); ChatClient reader = app.client()) {
+            String old = w.send("old").get("id").asText();
+            app.clock().advance(Duration.ofHours(23));
+            String fresh = w.send("fresh").get("id").asText();
+            app.clock().advance(Duration.ofHours(1).plusSeconds(1));
+            assertThat(ids(reader.join().get("messages"))).containsExactly(fresh);
+            assertThat(ids(reader.emit("JOIN_CHAT", Map.of("since", old)).get("messages")))
+                    .as("an expired since counts as unknown").containsExactly(fresh);
+            Http.Reply page = app.http().get("/api/messages");
+            assertThat(ids(page.json().get("messages"))).containsExactly(fresh);
+            assertThat(app.http().get("/api/messages?before=" + old).status()).isEqualTo(404);
+            JsonNode expiresAt = page.json().at("/messages/0/expiresAt");
+            JsonNode createdAt = page.json().at("/messages/0/createdAt");
+            assertThat(java.time.Instant.parse(expiresAt.asText()))
+                    .isEqualTo(java.time.Instant.parse(createdAt.asText()).plus(Duration.ofHours(24)));
+        }
+    }
+
+    @Test
+    void pagesBackwardsWithHasMore() {
+        try (ChatClient w = app.writer("page_w")) {
+            List<String> sent = sendMany(w, 7);
+            Http.Reply newest = app.http().get("/api/messages?limit=3");
+            assertThat(newest.status()).isEqualTo(200);
+            assertThat(ids(newest.json().get("messages"))).containsExactlyElementsOf(sent.subList(4, 7));
+            assertThat(newest.json().get("hasMore").asBoolean()).isTrue();
+            JsonNode older = app.http().get("/api/messages?limit=3&before=" + sent.get(4)).json();
+            assertThat(ids(older.get("messages"))).containsExactlyElementsOf(sent.subList(1, 4));
+            assertThat(older.get("hasMore").asBoolean()).isTrue();
+            JsonNode oldest = app.http().get("/api/messages?limit=3&before=" + sent.get(1)).json();
+            assertThat(ids(oldest.get("messages"))).containsExactly(sent.get(0));
+            assertThat(oldest.get("hasMore").asBoolean()).isFalse();
+            assertThat(ids(app.http().get("/api/messages").json().get("messages"))).hasSize(7);
+        }
+    }
+
+    @Test
+    void pagingRefusesBadParameters() {
+        for (String q : new String[]{"limit=0", "limit=101", "limit=abc", "limit=", "before=xyz", "before=1234"}) {
+            Http.Reply r = app.http().get("/api/messages?" + q);
+            assertThat(r.status()).as(q).isEqualTo(400);
+            assertThat(r.json().at("/error/code").asText()).isEqualTo("INVALID_PAYLOAD");
+        }
+        Http.Reply unknown = app.http().get("/api/messages?before=" + UUID.randomUUID());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().at("/error/code").asText()).isEqualTo("MESSAGE_NOT_FOUND");
+    }
+}

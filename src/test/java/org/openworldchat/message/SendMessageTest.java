@@ -1,0 +1,218 @@
+package org.openworldchat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.TestApp;
+
+class SendMessageTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void storesBeforeAckAndBroadcastsToJoinedSocketsOnly() throws Exception {
+        try (ChatClient alice = app.writer("alice_sm"); ChatClient reader = app.client();
+             ChatClient lurker = app.client()) {
+            reader.join();
+            JsonNode message = alice.send("hello world");
+
+            assertThat(message.get("content").asText()).isEqualTo("hello world");
+            assertThat(message.get("senderName").asText()).isEqualTo("alice_sm");
+            assertThat(message.get("imageUrl").isNull()).isTrue();
+            assertThat(message.get("replyTo").isNull()).isTrue();
+            assertThat(message.get("reactions").isEmpty()).isTrue();
+            assertThat(message.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+            try (Connection c = app.sql(); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT content FROM messages WHERE id = '" + message.get("id").asText() + "'")) {
+                assertThat(rs.next()).as("stored before the ack").isTrue();
+                assertThat(rs.getString(1)).isEqualTo("hello world");
+            }
+            assertThat(reader.next("NEW_MESSAGE").get("id")).isEqualTo(message.get("id"));
+            assertThat(alice.next("NEW_MESSAGE").get("id")).as("the sender's own socket too").isEqualTo(message.get("id"));
+            assertThat(lurker.drain("NEW_MESSAGE", Duration.ofMillis(300))).as("not joined").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesWritersWithoutUsername() throws Exception {
+        try (ChatClient anon = app.client()) {
+            anon.join();
+            JsonNode ack = anon.emit("SEND_MESSAGE", Map.of("content", "hi", "clientMessageId", UUID.randomUUID().toString()));
+            assertThat(ack.get("ok").asBoolean()).isFalse();
+            assertThat(ack.at("/error/code").asText()).isEqualTo("USERNAME_REQUIRED");
+            assertThat(anon.next("USERNAME_REQUIRED").get("defaultUsername").asText()).startsWith("Guest_");
+            try (Connection c = app.sql(); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT count(*) FROM messages WHERE content = 'hi'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isZero();
+            }
+        }
+    }
+
+    @Test
+    void unknownEventAndMissingCallback() {
+        try (ChatClient client = app.client()) {
+            JsonNode ack = client.emit("NO_SUCH_EVENT", Map.of("x", 1));
+            assertThat(ack.at("/error/code").asText()).isEqualTo("UNKNOWN_EVENT");
+            client.emitNoAck("NO_SUCH_EVENT", null);
+            JsonNode error = client.next("ERROR");
+            assertThat(error.get("code").asText()).isEqualTo("UNKNOWN_EVENT");
+            assertThat(error.get("event").asText()).isEqualTo("NO_SUCH_EVENT");
+            client.emitNoAck("SEND_MESSAGE", "not an object");
+            assertThat(client.next("ERROR").get("code").asText()).isEqualTo("INVALID_PAYLOAD");
+        }
+    }
+
+    @Test
+    void clientMessageIdMakesRetriesIdempotent() {
+        try (ChatClient bob = app.writer("bob_sm")) {
+            Map<String, Object> payload = new HashMap<>();
+            payload.put("content", "once");
+            payload.put("clientMessageId", UUID.randomUUID().toString());
+            JsonNode first = ChatClient.ok(bob.emit("SEND_MESSAGE", payload)).get("message");
+            JsonNode second = ChatClient.ok(bob.emit("SEND_MESSAGE", payload)).get("message");
+            assertThat(second.get("id")).isEqualTo(first.get("id"));
+            assertThat(bob.drain("NEW_MESSAGE", Duration.ofMillis(300))).hasSize(1);
+        }
+    }
+
+    private static String code(JsonNode ack) {
+        assertThat(ack.get("ok").asBoolean()).as("refused: %s", ack).isFalse();
+        return ack.at("/error/code").asText();
+    }
+
+    private static Map<String, Object> payload(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void normalizesContentAndKeepsHtmlAsText() {
+        try (ChatClient c = app.writer("norma")) {
+            assertThat(c.send("  Rene\u0301 \u202Eevil\u0000 ").get("content").asText()).isEqualTo("René evil");
+            assertThat(c.send("<b>bold</b> <img src=x onerror=alert(1)>").get("content").asText())
+                    .isEqualTo("<b>bold</b> <img src=x onerror=alert(1)>");
+            assertThat(c.send("two\nlines").get("content").asText()).isEqualTo("two\nlines");
+        }
+    }
+
+    @Test
+    void refusesEmptyAndOverlongMessages() {
+        try (ChatClient c = app.writer("limits")) {
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "   \u0000\u202E ")))).isEqualTo("EMPTY_MESSAGE");
+            assertThat(code(c.emit("SEND_MESSAGE", payload()))).isEqualTo("EMPTY_MESSAGE");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x".repeat(2001))))).isEqualTo("MESSAGE_TOO_LONG");
+            // 2000 code points are fine even when each takes two UTF-16 units.
+            assertThat(c.send("😀".repeat(2000)).get("content").asText()).hasSize(4000);
+        }
+    }
+
+    @Test
+    void refusesMalformedPayloads() {
+        try (ChatClient c = app.writer("shapes")) {
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", 5)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", Map.of("deep", Map.of("er", 1)))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", java.util.List.of("a"))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x", "clientMessageId", "nope")))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", 7)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emit("SEND_MESSAGE", null))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(code(c.emitArgs("SEND_MESSAGE", java.util.List.of(1, 2)))).isEqualTo("INVALID_PAYLOAD");
+            // Still answering normally afterwards.
+            assertThat(c.send("still fine").get("content").asText()).isEqualTo("still fine");
+        }
+    }
+
+    @Test
+    void imageUrlsMustBeIssuedByThisServer() {
+        try (ChatClient c = app.writer("pics")) {
+            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "look", "imageUrl", "https://evil.example/x.png"))))
+                    .isEqualTo("INVALID_IMAGE_URL");
+            assertThat(code(c.emit("SEND_MESSAGE", payload("imageUrl", "/uploads/not-mine.png")))).isEqualTo("INVALID_IMAGE_URL");
+        }
+    }
+
+    @Test
+    void repliesQuoteTheirParent() {
+        try (ChatClient a = app.writer("parent_a"); ChatClient b = app.writer("child_b")) {
+            String longText = "p".repeat(130) + "😀".repeat(20);
+            JsonNode parent = a.send(longText);
+            JsonNode reply = ChatClient.ok(b.emit("SEND_MESSAGE",
+                    payload("content", "answer", "replyToMessageId", parent.get("id").asText()))).get("message");
+            assertThat(reply.get("replyToMessageId")).isEqualTo(parent.get("id"));
+            JsonNode quote = reply.get("replyTo");
+            assertThat(quote.get("id")).isEqualTo(parent.get("id"));
+            assertThat(quote.get("senderName").asText()).isEqualTo("parent_a");
+            assertThat(quote.get("content").asText()).isEqualTo("p".repeat(130) + "😀".repeat(10));
+            assertThat(quote.get("imageUrl").isNull()).isTrue();
+
+            assertThat(code(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", UUID.randomUUID().toString()))))
+                    .isEqualTo("REPLY_TARGET_NOT_FOUND");
+            assertThat(code(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", "not-a-uuid"))))
+                    .isEqualTo("REPLY_TARGET_NOT_FOUND");
+        }
+    }
+
+    @Test
+    void aParentThatExpiresIsNoLongerQuotedNorAReplyTarget() throws Exception {
+        try (ChatClient a = app.writer("expiring")) {
+            JsonNode parent = a.send("old news");
+            JsonNode reply = ChatClient.ok(a.emit("SEND_MESSAGE",
+                    payload("content", "re", "replyToMessageId", parent.get("id").asText()))).get("message");
+            // The operator's way to expire a message: backdate created_at.
+            try (Connection c = app.sql()) {
+                c.createStatement().executeUpdate("UPDATE messages SET created_at = created_at - interval '25 hours' WHERE id = '"
+                        + parent.get("id").asText() + "'");
+            }
+            assertThat(code(a.emit("SEND_MESSAGE", payload("content", "late", "replyToMessageId", parent.get("id").asText()))))
+                    .isEqualTo("REPLY_TARGET_NOT_FOUND");
+            JsonNode history = a.join().get("messages");
+            JsonNode stored = null;
+            for (JsonNode m : history) {
+                assertThat(m.get("id")).isNotEqualTo(parent.get("id"));
+                if (m.get("id").equals(reply.get("id"))) {
+                    stored = m;
+                }
+            }
+            assertThat(stored).isNotNull();
+            assertThat(stored.get("replyToMessageId")).isEqualTo(parent.get("id"));
+            assertThat(stored.get("replyTo").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void retriesFromTwoTabsOfOneGuestStoreOnce() {
+        try (ChatClient tab1 = app.writer("tabs_cm")) {
+            String cookie = org.openworldchat.support.Http.cookiePair(tab1.issuedCookie());
+            try (ChatClient tab2 = ChatClient.connect(app.baseUrl(), cookie)) {
+                Map<String, Object> p = payload("content", "dup", "clientMessageId", UUID.randomUUID().toString());
+                JsonNode a = ChatClient.ok(tab1.emit("SEND_MESSAGE", p)).get("message");
+                JsonNode b = ChatClient.ok(tab2.emit("SEND_MESSAGE", p)).get("message");
+                assertThat(b.get("id")).isEqualTo(a.get("id"));
+                assertThat(b.get("clientMessageId").asText()).isEqualTo(p.get("clientMessageId"));
+            }
+        }
+    }
+}

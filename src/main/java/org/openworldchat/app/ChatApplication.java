@@ -19,7 +19,8 @@ import org.openworldchat.message.ImageOwnership;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.presence.InMemoryPresence;
-import org.openworldchat.presence.Presence;
+import org.openworldchat.presence.PresenceService;
+import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +37,15 @@ public final class ChatApplication implements AutoCloseable {
     private final Database database;
     private final ExecutorService executor;
     private final MessageService messages;
+    private final PresenceService presence;
     private final RealtimeServer realtime;
 
     private ChatApplication(Database database, ExecutorService executor, MessageService messages,
-                            RealtimeServer realtime) {
+                            PresenceService presence, RealtimeServer realtime) {
         this.database = database;
         this.executor = executor;
         this.messages = messages;
+        this.presence = presence;
         this.realtime = realtime;
     }
 
@@ -54,9 +57,11 @@ public final class ChatApplication implements AutoCloseable {
 
         GuestService guests = new GuestService(database.jdbi(), clock);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
-        Presence presence = new InMemoryPresence();
-        MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.events(),
+        PresenceService presence = new PresenceService(new InMemoryPresence(), realtime.presenceEvents(),
+                PresenceService.DEFAULT_INTERVAL);
+        MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 ImageOwnership.NONE, MessageService.WriteSettings.DEFAULT);
+        ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents());
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
 
         HealthEndpoints health = new HealthEndpoints(List.of(check("database", database::ping)));
@@ -67,13 +72,14 @@ public final class ChatApplication implements AutoCloseable {
                 .route(HttpMethod.GET, "/health", health::health)
                 .route(HttpMethod.GET, "/ready", health::ready);
         try {
-            realtime.start(new RealtimeServer.Services(guests, messages, presence), router, cookie);
+            realtime.start(new RealtimeServer.Services(guests, messages, reactions, presence), router, cookie);
         } catch (RuntimeException e) {
+            presence.close();
             messages.close();
             database.close();
             throw new StartupException("cannot listen on port " + config.port() + ": " + Database.rootMessage(e), e);
         }
-        return new ChatApplication(database, executor, messages, realtime);
+        return new ChatApplication(database, executor, messages, presence, realtime);
     }
 
     public int port() {
@@ -94,6 +100,7 @@ public final class ChatApplication implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         messages.close();
+        presence.close();
         realtime.stop();
         database.close();
         log.info("stopped");

@@ -41,7 +41,8 @@ final class EventDispatcher {
         try {
             socket.executor().execute(() -> run(socket, event, ack));
         } catch (RejectedExecutionException e) {
-            fail(socket, event, ack, new ChatException(ErrorCode.RATE_LIMITED, "Too many events in flight"));
+            // Too many events of this socket waiting, or the server is stopping.
+            fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"));
         }
     }
 

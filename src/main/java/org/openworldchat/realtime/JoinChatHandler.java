@@ -11,15 +11,16 @@ import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.Message;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.presence.Presence;
+import org.openworldchat.presence.PresenceService;
 
 /** {@code JOIN_CHAT {since?}}: start receiving broadcasts, get who you are, the counts and history. */
 final class JoinChatHandler implements EventHandler {
 
     private final GuestService guests;
     private final MessageService messages;
-    private final Presence presence;
+    private final PresenceService presence;
 
-    JoinChatHandler(GuestService guests, MessageService messages, Presence presence) {
+    JoinChatHandler(GuestService guests, MessageService messages, PresenceService presence) {
         this.guests = guests;
         this.messages = messages;
         this.presence = presence;

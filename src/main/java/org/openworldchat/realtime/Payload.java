@@ -73,7 +73,7 @@ final class Payload {
         }
     }
 
-    private static ChatException invalid(String message) {
+    static ChatException invalid(String message) {
         return new ChatException(ErrorCode.INVALID_PAYLOAD, message);
     }
 }

@@ -19,7 +19,10 @@ import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.message.MessageEvents;
 import org.openworldchat.message.MessageService;
-import org.openworldchat.presence.Presence;
+import org.openworldchat.presence.PresenceEvents;
+import org.openworldchat.presence.PresenceService;
+import org.openworldchat.reaction.ReactionEvents;
+import org.openworldchat.reaction.ReactionService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +39,8 @@ public final class RealtimeServer {
     static final int MAX_PENDING_EVENTS_PER_SOCKET = 64;
 
     /** What the handlers need. */
-    public record Services(GuestService guests, MessageService messages, Presence presence) {
+    public record Services(GuestService guests, MessageService messages, ReactionService reactions,
+                           PresenceService presence) {
     }
 
     private final SocketIOServer server;
@@ -76,11 +80,22 @@ public final class RealtimeServer {
         socketConfig.setTcpNoDelay(true);
         config.setSocketConfig(socketConfig);
         this.server = new SocketIOServer(config);
+        LibraryWorkarounds.stopDefaultScheduler(server);
         this.room = new ChatRoom(server);
     }
 
-    /** Where the services announce what clients must see. */
-    public MessageEvents events() {
+    /** Where the message service announces new messages. */
+    public MessageEvents messageEvents() {
+        return room;
+    }
+
+    /** Where the reaction service announces changed reactions. */
+    public ReactionEvents reactionEvents() {
+        return room;
+    }
+
+    /** Where the presence service announces changed counts. */
+    public PresenceEvents presenceEvents() {
         return room;
     }
 
@@ -88,7 +103,8 @@ public final class RealtimeServer {
         Map<ClientEvent, EventHandler> handlers = Map.of(
                 ClientEvent.JOIN_CHAT, new JoinChatHandler(services.guests(), services.messages(), services.presence()),
                 ClientEvent.SET_USERNAME, new SetUsernameHandler(services.guests(), services.presence()),
-                ClientEvent.SEND_MESSAGE, new SendMessageHandler(services.messages()));
+                ClientEvent.SEND_MESSAGE, new SendMessageHandler(services.messages()),
+                ClientEvent.SEND_REACTION, new SendReactionHandler(services.reactions()));
         EventDispatcher dispatcher = new EventDispatcher(handlers, sockets);
         for (ClientEvent event : ClientEvent.values()) {
             server.addEventListener(event.wireName(), IncomingEvent.class,

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
-import org.openworldchat.presence.Presence;
+import org.openworldchat.presence.PresenceService;
 
 /** {@code SET_USERNAME {username}}: choose or change the name; the guest counts as online from now. */
 final class SetUsernameHandler implements EventHandler {
 
     private final GuestService guests;
-    private final Presence presence;
+    private final PresenceService presence;
 
-    SetUsernameHandler(GuestService guests, Presence presence) {
+    SetUsernameHandler(GuestService guests, PresenceService presence) {
         this.guests = guests;
         this.presence = presence;
     }

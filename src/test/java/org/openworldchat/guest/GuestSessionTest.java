@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
 import org.openworldchat.support.TestApp;
@@ -14,17 +13,8 @@ import org.openworldchat.support.TestApp;
 /** The guest cookie: minted only by the server, the same guest on every socket that carries it. */
 class GuestSessionTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void sessionEndpointIssuesAnHttpOnlyCookieOnce() {

@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.TestApp;
 
 class SetUsernameTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
-
-    private static String code(JsonNode ack) {
-        assertThat(ack.get("ok").asBoolean()).as("refused: %s", ack).isFalse();
-        return ack.at("/error/code").asText();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void setsATrimmedComposedName() {
@@ -41,15 +26,15 @@ class SetUsernameTest {
     @Test
     void refusesInvalidNamesAndPayloads() {
         try (ChatClient c = app.client()) {
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "x")))).isEqualTo("INVALID_USERNAME");
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "a".repeat(25))))).isEqualTo("INVALID_USERNAME");
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "bad  gap")))).isEqualTo("INVALID_USERNAME");
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", "<script>")))).isEqualTo("INVALID_USERNAME");
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", 42)))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SET_USERNAME", Map.of("username", Map.of("nested", "x"))))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SET_USERNAME", Map.of()))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SET_USERNAME", null))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emitArgs("SET_USERNAME", Map.of("username", "okname"), Map.of("x", 1)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", "x")))).isEqualTo("INVALID_USERNAME");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", "a".repeat(25))))).isEqualTo("INVALID_USERNAME");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", "bad  gap")))).isEqualTo("INVALID_USERNAME");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", "<script>")))).isEqualTo("INVALID_USERNAME");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", 42)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", Map.of("nested", "x"))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of()))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", null))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emitArgs("SET_USERNAME", Map.of("username", "okname"), Map.of("x", 1)))).isEqualTo("INVALID_PAYLOAD");
         }
     }
 
@@ -57,11 +42,11 @@ class SetUsernameTest {
     void namesAreUniqueIgnoringCaseAndConfusables() {
         try (ChatClient owner = app.client(); ChatClient other = app.client()) {
             owner.setUsername("Marta");
-            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "marta")))).isEqualTo("USERNAME_TAKEN");
-            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "MARTA")))).isEqualTo("USERNAME_TAKEN");
-            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "M\u0430rta")))).as("Cyrillic a").isEqualTo("USERNAME_TAKEN");
+            assertThat(ChatClient.errorCode(other.emit("SET_USERNAME", Map.of("username", "marta")))).isEqualTo("USERNAME_TAKEN");
+            assertThat(ChatClient.errorCode(other.emit("SET_USERNAME", Map.of("username", "MARTA")))).isEqualTo("USERNAME_TAKEN");
+            assertThat(ChatClient.errorCode(other.emit("SET_USERNAME", Map.of("username", "M\u0430rta")))).as("Cyrillic a").isEqualTo("USERNAME_TAKEN");
             owner.setUsername("Ilse");
-            assertThat(code(other.emit("SET_USERNAME", Map.of("username", "llse")))).as("l for I").isEqualTo("USERNAME_TAKEN");
+            assertThat(ChatClient.errorCode(other.emit("SET_USERNAME", Map.of("username", "llse")))).as("l for I").isEqualTo("USERNAME_TAKEN");
             // Marta was released when the owner renamed itself.
             other.setUsername("marta");
         }

@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
 import org.openworldchat.support.TestApp;
@@ -19,17 +18,8 @@ import org.openworldchat.support.TestApp;
 /** History on JOIN_CHAT (with and without since) and GET /api/messages. Each test starts from an empty chat. */
 class HistoryTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @BeforeEach
     void emptyChat() throws Exception {

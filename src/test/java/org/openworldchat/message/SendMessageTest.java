@@ -9,25 +9,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.TestApp;
 
 class SendMessageTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void storesBeforeAckAndBroadcastsToJoinedSocketsOnly() throws Exception {
@@ -96,11 +86,6 @@ class SendMessageTest {
         }
     }
 
-    private static String code(JsonNode ack) {
-        assertThat(ack.get("ok").asBoolean()).as("refused: %s", ack).isFalse();
-        return ack.at("/error/code").asText();
-    }
-
     private static Map<String, Object> payload(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
@@ -122,9 +107,9 @@ class SendMessageTest {
     @Test
     void refusesEmptyAndOverlongMessages() {
         try (ChatClient c = app.writer("limits")) {
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "   \u0000\u202E ")))).isEqualTo("EMPTY_MESSAGE");
-            assertThat(code(c.emit("SEND_MESSAGE", payload()))).isEqualTo("EMPTY_MESSAGE");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x".repeat(2001))))).isEqualTo("MESSAGE_TOO_LONG");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "   \u0000\u202E ")))).isEqualTo("EMPTY_MESSAGE");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload()))).isEqualTo("EMPTY_MESSAGE");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "x".repeat(2001))))).isEqualTo("MESSAGE_TOO_LONG");
             // 2000 code points are fine even when each takes two UTF-16 units.
             assertThat(c.send("😀".repeat(2000)).get("content").asText()).hasSize(4000);
         }
@@ -133,13 +118,13 @@ class SendMessageTest {
     @Test
     void refusesMalformedPayloads() {
         try (ChatClient c = app.writer("shapes")) {
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", 5)))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", Map.of("deep", Map.of("er", 1)))))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", java.util.List.of("a"))))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x", "clientMessageId", "nope")))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", 7)))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emit("SEND_MESSAGE", null))).isEqualTo("INVALID_PAYLOAD");
-            assertThat(code(c.emitArgs("SEND_MESSAGE", java.util.List.of(1, 2)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", 5)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", Map.of("deep", Map.of("er", 1)))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", java.util.List.of("a"))))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "x", "clientMessageId", "nope")))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", 7)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", null))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emitArgs("SEND_MESSAGE", java.util.List.of(1, 2)))).isEqualTo("INVALID_PAYLOAD");
             // Still answering normally afterwards.
             assertThat(c.send("still fine").get("content").asText()).isEqualTo("still fine");
         }
@@ -148,9 +133,9 @@ class SendMessageTest {
     @Test
     void imageUrlsMustBeIssuedByThisServer() {
         try (ChatClient c = app.writer("pics")) {
-            assertThat(code(c.emit("SEND_MESSAGE", payload("content", "look", "imageUrl", "https://evil.example/x.png"))))
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "look", "imageUrl", "https://evil.example/x.png"))))
                     .isEqualTo("INVALID_IMAGE_URL");
-            assertThat(code(c.emit("SEND_MESSAGE", payload("imageUrl", "/uploads/not-mine.png")))).isEqualTo("INVALID_IMAGE_URL");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("imageUrl", "/uploads/not-mine.png")))).isEqualTo("INVALID_IMAGE_URL");
         }
     }
 
@@ -168,9 +153,9 @@ class SendMessageTest {
             assertThat(quote.get("content").asText()).isEqualTo("p".repeat(130) + "😀".repeat(10));
             assertThat(quote.get("imageUrl").isNull()).isTrue();
 
-            assertThat(code(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", UUID.randomUUID().toString()))))
+            assertThat(ChatClient.errorCode(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", UUID.randomUUID().toString()))))
                     .isEqualTo("REPLY_TARGET_NOT_FOUND");
-            assertThat(code(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", "not-a-uuid"))))
+            assertThat(ChatClient.errorCode(b.emit("SEND_MESSAGE", payload("content", "x", "replyToMessageId", "not-a-uuid"))))
                     .isEqualTo("REPLY_TARGET_NOT_FOUND");
         }
     }
@@ -186,7 +171,7 @@ class SendMessageTest {
                 c.createStatement().executeUpdate("UPDATE messages SET created_at = created_at - interval '25 hours' WHERE id = '"
                         + parent.get("id").asText() + "'");
             }
-            assertThat(code(a.emit("SEND_MESSAGE", payload("content", "late", "replyToMessageId", parent.get("id").asText()))))
+            assertThat(ChatClient.errorCode(a.emit("SEND_MESSAGE", payload("content", "late", "replyToMessageId", parent.get("id").asText()))))
                     .isEqualTo("REPLY_TARGET_NOT_FOUND");
             JsonNode history = a.join().get("messages");
             JsonNode stored = null;

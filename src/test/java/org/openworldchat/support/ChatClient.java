@@ -8,6 +8,8 @@ import io.socket.client.Manager;
 import io.socket.client.Socket;
 import io.socket.engineio.client.Transport;
 import java.io.IOException;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +32,21 @@ import org.openworldchat.contract.ServerEvent;
 public final class ChatClient implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One HTTP client for every test socket. OkHttp's default allows five requests per host, and
+     * each polling socket keeps one long poll open: with many sockets the rest would queue.
+     */
+    private static final OkHttpClient HTTP = new OkHttpClient.Builder()
+            .dispatcher(dispatcher())
+            .readTimeout(Duration.ofMinutes(1))
+            .build();
+
+    private static Dispatcher dispatcher() {
+        Dispatcher d = new Dispatcher();
+        d.setMaxRequests(10_000);
+        d.setMaxRequestsPerHost(10_000);
+        return d;
+    }
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Socket socket;
@@ -57,6 +74,8 @@ public final class ChatClient implements AutoCloseable {
                 .setReconnection(false)
                 .setTimeout(TIMEOUT.toMillis())
                 .build();
+        options.callFactory = HTTP;
+        options.webSocketFactory = HTTP;
         Map<String, List<String>> extra = new java.util.HashMap<>();
         headers.forEach((k, v) -> extra.put(k, List.of(v)));
         options.extraHeaders = extra;
@@ -191,6 +210,14 @@ public final class ChatClient implements AutoCloseable {
 
     private BlockingQueue<JsonNode> queue(String event) {
         return received.computeIfAbsent(event, e -> new LinkedBlockingQueue<>());
+    }
+
+    /** Asserts the ack is a refusal and returns its error code. */
+    public static String errorCode(JsonNode ack) {
+        if (ack.path("ok").asBoolean(true)) {
+            throw new AssertionError("expected a refusal, got " + ack);
+        }
+        return ack.at("/error/code").asText();
     }
 
     /** Asserts the ack is {@code ok: true} and returns it. */

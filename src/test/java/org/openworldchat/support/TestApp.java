@@ -8,28 +8,40 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openworldchat.app.AppConfig;
 import org.openworldchat.app.ChatApplication;
 import org.openworldchat.app.DatabaseUrl;
 
 /**
  * The real server, wired by {@link ChatApplication} exactly as in production, on a random port,
- * with its own fresh database and a clock the test controls.
+ * with its own fresh database and a clock the test controls. Either started by hand
+ * ({@link #start()}) or, registered with {@code @RegisterExtension static final TestApp app =
+ * TestApp.perClass()}, once for a test class.
  */
-public final class TestApp implements AutoCloseable {
+public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     public static final String SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
-    private final ChatApplication app;
-    private final DatabaseUrl database;
-    private final MutableClock clock;
-    private final boolean ownsDatabase;
+    private final Map<String, String> env;
+    private ChatApplication app;
+    private DatabaseUrl database;
+    private MutableClock clock;
+    private boolean ownsDatabase;
 
-    private TestApp(ChatApplication app, DatabaseUrl database, MutableClock clock, boolean ownsDatabase) {
-        this.app = app;
-        this.database = database;
-        this.clock = clock;
-        this.ownsDatabase = ownsDatabase;
+    private TestApp(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** A server started before the class's first test and stopped after its last. */
+    public static TestApp perClass() {
+        return perClass(Map.of());
+    }
+
+    public static TestApp perClass(Map<String, String> env) {
+        return new TestApp(env);
     }
 
     public static TestApp start() {
@@ -38,15 +50,25 @@ public final class TestApp implements AutoCloseable {
 
     /** Starts with a fresh database; {@code env} adds or overrides configuration variables. */
     public static TestApp start(Map<String, String> env) {
-        return start(TestDatabases.create(), new MutableClock(), env, true);
+        return new TestApp(env).run(TestDatabases.create(), new MutableClock(), true);
     }
 
-    /** Starts on a given database (several nodes, restarts). */
+    /** Starts on a given database and clock (several nodes, restarts). */
     public static TestApp start(DatabaseUrl database, MutableClock clock, Map<String, String> env) {
-        return start(database, clock, env, false);
+        return new TestApp(env).run(database, clock, false);
     }
 
-    private static TestApp start(DatabaseUrl database, MutableClock clock, Map<String, String> env, boolean owns) {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        run(TestDatabases.create(), new MutableClock(), true);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private TestApp run(DatabaseUrl db, MutableClock testClock, boolean owns) {
         try {
             Path dataDir = Files.createTempDirectory("owc-test-data");
             Map<String, String> vars = new HashMap<>();
@@ -54,8 +76,12 @@ public final class TestApp implements AutoCloseable {
             vars.put("DATA_DIR", dataDir.toString());
             vars.put("SESSION_SECRET", SESSION_SECRET);
             vars.putAll(env);
-            AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(database);
-            return new TestApp(ChatApplication.start(config, clock), database, clock, owns);
+            AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(db);
+            this.database = db;
+            this.clock = testClock;
+            this.ownsDatabase = owns;
+            this.app = ChatApplication.start(config, testClock);
+            return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +112,7 @@ public final class TestApp implements AutoCloseable {
     }
 
     public ChatClient client() {
-        return ChatClient.connect(baseUrl(), null);
+        return ChatClient.connect(baseUrl(), (String) null);
     }
 
     /** A client whose guest has chosen {@code username} and who joined the chat. */
@@ -99,7 +125,11 @@ public final class TestApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (app == null) {
+            return;
+        }
         app.close();
+        app = null;
         if (ownsDatabase) {
             TestDatabases.drop(database);
         }

@@ -1,0 +1,11 @@
+package org.openworldchat.reaction;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What the reaction service announces; the realtime layer delivers it to joined sockets. */
+public interface ReactionEvents {
+
+    void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions);
+}

@@ -1,0 +1,167 @@
+package org.openworldchat.reaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.TestApp;
+
+class ReactionTest {
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    private static JsonNode react(ChatClient c, String messageId, String emoji) {
+        return c.emit("SEND_REACTION", Map.of("messageId", messageId, "emoji", emoji));
+    }
+
+    @Test
+    void togglesAndBroadcasts() {
+        try (ChatClient alice = app.writer("react_alice"); ChatClient bob = app.writer("react_bob");
+             ChatClient watcher = app.client()) {
+            watcher.join();
+            String id = alice.send("react to me").get("id").asText();
+            String aliceId = alice.join().get("guestId").asText();
+            String bobId = bob.join().get("guestId").asText();
+
+            JsonNode first = ChatClient.ok(react(alice, id, "🔥"));
+            assertThat(first.get("messageId").asText()).isEqualTo(id);
+            assertThat(first.at("/reactions/🔥").toString()).isEqualTo("[\"" + aliceId + "\"]");
+            JsonNode update = watcher.next("MESSAGE_REACTION_UPDATED");
+            assertThat(update.get("messageId").asText()).isEqualTo(id);
+            assertThat(update.get("reactions")).isEqualTo(first.get("reactions"));
+
+            JsonNode second = ChatClient.ok(react(bob, id, "🔥"));
+            assertThat(second.at("/reactions/🔥").toString()).isEqualTo("[\"" + aliceId + "\",\"" + bobId + "\"]");
+            JsonNode heart = ChatClient.ok(react(bob, id, "❤"));
+            assertThat(heart.get("reactions").has("❤️")).as("stored in its emoji form").isTrue();
+
+            JsonNode undo = ChatClient.ok(react(alice, id, "🔥"));
+            assertThat(undo.at("/reactions/🔥").toString()).isEqualTo("[\"" + bobId + "\"]");
+            JsonNode gone = ChatClient.ok(react(bob, id, "🔥"));
+            assertThat(gone.get("reactions").has("🔥")).as("an emptied emoji disappears").isFalse();
+            assertThat(gone.get("reactions").has("❤️")).isTrue();
+
+            JsonNode history = app.http().get("/api/messages").json().get("messages");
+            assertThat(history.get(history.size() - 1).get("reactions")).isEqualTo(gone.get("reactions"));
+        }
+    }
+
+    @Test
+    void refusals() {
+        try (ChatClient c = app.writer("react_refuse"); ChatClient anon = app.client()) {
+            String id = c.send("target").get("id").asText();
+            assertThat(ChatClient.errorCode(react(c, id, "a"))).isEqualTo("INVALID_EMOJI");
+            assertThat(ChatClient.errorCode(react(c, id, "🔥🔥"))).isEqualTo("INVALID_EMOJI");
+            assertThat(ChatClient.errorCode(react(c, UUID.randomUUID().toString(), "🔥"))).isEqualTo("MESSAGE_NOT_FOUND");
+            assertThat(ChatClient.errorCode(react(c, "nope", "🔥"))).isEqualTo("MESSAGE_NOT_FOUND");
+            assertThat(ChatClient.errorCode(c.emit("SEND_REACTION", Map.of("messageId", id)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_REACTION", Map.of("messageId", id, "emoji", 5)))).isEqualTo("INVALID_PAYLOAD");
+            assertThat(ChatClient.errorCode(c.emit("SEND_REACTION", Map.of("emoji", "🔥")))).isEqualTo("INVALID_PAYLOAD");
+
+            anon.join();
+            assertThat(ChatClient.errorCode(react(anon, id, "🔥"))).isEqualTo("USERNAME_REQUIRED");
+            assertThat(anon.next("USERNAME_REQUIRED").get("defaultUsername").asText()).startsWith("Guest_");
+            assertThat(react(c, id, "🔥").get("ok").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void atMostTwentyDistinctEmojis() {
+        String[] emojis = "😀 😁 😂 🤣 😃 😄 😅 😆 😉 😊 😋 😎 😍 😘 🥰 😗 😙 🥲 😚 🙂 🤗".split(" ");
+        try (ChatClient c = app.writer("react_many")) {
+            String id = c.send("popular").get("id").asText();
+            for (int i = 0; i < 20; i++) {
+                ChatClient.ok(react(c, id, emojis[i]));
+            }
+            assertThat(ChatClient.errorCode(react(c, id, emojis[20]))).isEqualTo("TOO_MANY_REACTIONS");
+            JsonNode undo = ChatClient.ok(react(c, id, emojis[0]));
+            assertThat(undo.get("reactions")).hasSize(19);
+            assertThat(ChatClient.ok(react(c, id, emojis[20])).get("reactions")).hasSize(20);
+        }
+    }
+
+    @Test
+    void expiredMessagesTakeNoReactions() throws Exception {
+        try (ChatClient c = app.writer("react_late")) {
+            String id = c.send("soon gone").get("id").asText();
+            try (Connection sql = app.sql()) {
+                sql.createStatement().executeUpdate(
+                        "UPDATE messages SET created_at = now() - interval '2 days' WHERE id = '" + id + "'");
+            }
+            assertThat(ChatClient.errorCode(react(c, id, "🔥"))).isEqualTo("MESSAGE_NOT_FOUND");
+        }
+    }
+
+    @Test
+    void hundredConcurrentTogglesLoseNothingAndKeepArrivalOrder() throws Exception {
+        int n = 100;
+        String id;
+        List<ChatClient> guests = new ArrayList<>();
+        List<String> guestIds = new ArrayList<>();
+        try (ChatClient author = app.writer("react_hot")) {
+            id = author.send("hot message").get("id").asText();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<CompletableFuture<ChatClient>> connecting = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                connecting.add(CompletableFuture.supplyAsync(() -> app.writer("hot_" + k), pool));
+            }
+            for (CompletableFuture<ChatClient> f : connecting) {
+                ChatClient c = f.join();
+                guests.add(c);
+                guestIds.add(c.join().get("guestId").asText());
+            }
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+            for (ChatClient c : guests) {
+                acks.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return react(c, id, "👍");
+                }, pool));
+            }
+            go.countDown();
+            List<JsonNode> results = acks.stream().map(CompletableFuture::join).toList();
+
+            List<String> stored = new ArrayList<>();
+            try (Connection sql = app.sql(); ResultSet rs = sql.createStatement().executeQuery(
+                    "SELECT jsonb_array_elements_text(reactions -> '👍') FROM messages WHERE id = '" + id + "'")) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+            assertThat(stored).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(guestIds);
+            // Each toggle saw the list as the toggles before it left it, with itself appended:
+            // every ack is a prefix of the final list ending with that guest.
+            for (int i = 0; i < n; i++) {
+                JsonNode list = ChatClient.ok(results.get(i)).at("/reactions/👍");
+                assertThat(list.get(list.size() - 1).asText()).isEqualTo(guestIds.get(i));
+                for (int j = 0; j < list.size(); j++) {
+                    assertThat(list.get(j).asText()).isEqualTo(stored.get(j));
+                }
+            }
+        } finally {
+            guests.forEach(ChatClient::close);
+            pool.shutdownNow();
+        }
+    }
+}

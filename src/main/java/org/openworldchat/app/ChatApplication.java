@@ -1,6 +1,7 @@
 package org.openworldchat.app;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -12,16 +13,21 @@ import org.openworldchat.guest.SessionTokens;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HealthEndpoints;
 import org.openworldchat.http.HttpRouter;
+import org.openworldchat.http.ImagesEndpoint;
+import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.http.MessagesEndpoint;
 import org.openworldchat.http.SessionEndpoint;
 import org.openworldchat.http.StaticFiles;
-import org.openworldchat.message.ImageOwnership;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.presence.InMemoryPresence;
 import org.openworldchat.presence.PresenceService;
 import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
+import org.openworldchat.upload.LocalDiskObjectStorage;
+import org.openworldchat.upload.ObjectStorage;
+import org.openworldchat.upload.S3ObjectStorage;
+import org.openworldchat.upload.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +65,21 @@ public final class ChatApplication implements AutoCloseable {
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
         PresenceService presence = new PresenceService(new InMemoryPresence(), realtime.presenceEvents(),
                 PresenceService.DEFAULT_INTERVAL);
+        ObjectStorage storage = objectStorage(config);
+        UploadService uploads = new UploadService(database.jdbi(), storage, clock, config.publicBaseUrl());
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
-                ImageOwnership.NONE, MessageService.WriteSettings.DEFAULT);
+                uploads, MessageService.WriteSettings.DEFAULT);
         ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents());
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
 
-        HealthEndpoints health = new HealthEndpoints(List.of(check("database", database::ping)));
+        HealthEndpoints health = new HealthEndpoints(List.of(
+                check("database", database::ping), check("images", uploads::storageAnswers)));
         HttpRouter router = new HttpRouter(executor)
                 .route(HttpMethod.GET, "/", StaticFiles.file("/index.html", "text/html; charset=utf-8"))
                 .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
                 .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages))
+                .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie), UploadEndpoint.MAX_REQUEST_BYTES)
+                .routePrefix(HttpMethod.GET, UploadService.PATH_PREFIX, new ImagesEndpoint(uploads))
                 .route(HttpMethod.GET, "/health", health::health)
                 .route(HttpMethod.GET, "/ready", health::ready);
         try {
@@ -104,6 +115,18 @@ public final class ChatApplication implements AutoCloseable {
         realtime.stop();
         database.close();
         log.info("stopped");
+    }
+
+    /** S3 when a bucket is configured, else a directory under the data directory. */
+    private static ObjectStorage objectStorage(AppConfig config) {
+        if (config.s3().isPresent()) {
+            return new S3ObjectStorage(config.s3().get());
+        }
+        try {
+            return new LocalDiskObjectStorage(config.dataDir().resolve("uploads"));
+        } catch (IOException e) {
+            throw new StartupException("cannot create " + config.dataDir().resolve("uploads") + ": " + e.getMessage(), e);
+        }
     }
 
     private static HealthEndpoints.Check check(String name, BooleanSupplier probe) {

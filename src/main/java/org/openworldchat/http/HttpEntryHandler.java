@@ -15,13 +15,12 @@ import org.openworldchat.contract.ErrorCode;
 
 /**
  * Sits right after the HTTP decoder on every connection. Requests under the Socket.IO path go on
- * to netty-socketio untouched; every other request is collected here (its body bounded, so a
- * large body is refused while it streams in rather than buffered) and handed to the
- * {@link HttpRouter}. One instance per connection: it holds the request being read.
+ * to netty-socketio untouched; every other request is collected here and handed to the
+ * {@link HttpRouter}. Bodies are bounded per route: a declared length over the bound is refused
+ * before any byte is read, and a streamed body is refused the moment it crosses the bound, so
+ * a huge upload is never buffered. One instance per connection: it holds the request being read.
  */
 public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
-
-    static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final HttpRouter router;
     private final String socketIoPath;
@@ -29,6 +28,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest current;
     private CompositeByteBuf body;
     private boolean tooLarge;
+    private int maxBody;
 
     public HttpEntryHandler(HttpRouter router, String socketIoPath) {
         this.router = router;
@@ -67,10 +67,15 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         releaseBody();
         current = request;
         tooLarge = false;
+        maxBody = router.maxBody(new QueryStringDecoder(request.uri()).path());
         body = ctx.alloc().compositeBuffer();
         if (request.decoderResult().isFailure()) {
             current = null;
             router.reject(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request");
+        } else if (HttpUtil.getContentLength(request, -1L) > maxBody) {
+            // Refuse before reading a byte of it; the connection closes after the answer.
+            current = null;
+            router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
         }
     }
 
@@ -80,8 +85,14 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ByteBuf chunk = content.content();
-            if (body.readableBytes() + chunk.readableBytes() > MAX_BODY_BYTES) {
-                tooLarge = true;
+            if (tooLarge || body.readableBytes() + chunk.readableBytes() > maxBody) {
+                // Answer as soon as the limit is crossed; the rest of the body is never buffered.
+                if (!tooLarge) {
+                    tooLarge = true;
+                    releaseBody();
+                    current = null;
+                    router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+                }
             } else if (chunk.isReadable()) {
                 body.addComponent(true, chunk.retain());
             }
@@ -96,11 +107,6 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private void finish(ChannelHandlerContext ctx) {
         HttpRequest request = current;
         current = null;
-        if (tooLarge) {
-            releaseBody();
-            router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
-            return;
-        }
         byte[] bytes = ByteBufUtil.getBytes(body);
         releaseBody();
         QueryStringDecoder query = new QueryStringDecoder(request.uri());

@@ -28,7 +28,12 @@ public final class HttpRouter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
 
+    /** The body a request may carry unless its route says otherwise: the JSON API takes little. */
+    static final int DEFAULT_MAX_BODY = 16 * 1024;
+
     private final Map<String, Map<HttpMethod, Endpoint>> routes = new HashMap<>();
+    private final Map<String, Map<HttpMethod, Endpoint>> prefixes = new HashMap<>();
+    private final Map<String, Integer> bodyLimits = new HashMap<>();
     private final ExecutorService executor;
 
     public HttpRouter(ExecutorService executor) {
@@ -38,6 +43,23 @@ public final class HttpRouter {
     public HttpRouter route(HttpMethod method, String path, Endpoint endpoint) {
         routes.computeIfAbsent(path, p -> new HashMap<>()).put(method, endpoint);
         return this;
+    }
+
+    /** A route whose requests may carry up to {@code maxBody} bytes of body. */
+    public HttpRouter route(HttpMethod method, String path, Endpoint endpoint, int maxBody) {
+        bodyLimits.put(path, maxBody);
+        return route(method, path, endpoint);
+    }
+
+    /** A route for every path under {@code prefix} (which ends with a slash). */
+    public HttpRouter routePrefix(HttpMethod method, String prefix, Endpoint endpoint) {
+        prefixes.computeIfAbsent(prefix, p -> new HashMap<>()).put(method, endpoint);
+        return this;
+    }
+
+    /** How many body bytes a request to this path may send. */
+    int maxBody(String path) {
+        return bodyLimits.getOrDefault(path, DEFAULT_MAX_BODY);
     }
 
     /** Runs the call's endpoint on the executor and writes the reply to the channel. */
@@ -56,7 +78,7 @@ public final class HttpRouter {
     }
 
     HttpReply answer(HttpCall call) {
-        Map<HttpMethod, Endpoint> byMethod = routes.get(call.path());
+        Map<HttpMethod, Endpoint> byMethod = routesFor(call.path());
         try {
             if (byMethod == null) {
                 throw new ChatException(ErrorCode.NOT_FOUND);
@@ -73,6 +95,15 @@ public final class HttpRouter {
             }
             return Json.error(error);
         }
+    }
+
+    private Map<HttpMethod, Endpoint> routesFor(String path) {
+        Map<HttpMethod, Endpoint> exact = routes.get(path);
+        if (exact != null) {
+            return exact;
+        }
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? null : prefixes.get(path.substring(0, slash + 1));
     }
 
     private static void write(Channel channel, HttpReply reply, boolean keepAlive) {

@@ -81,6 +81,9 @@ public final class MessageService implements AutoCloseable {
                 ? new Message(draft.id(), content, imageUrl, guestId, draft.senderName(), draft.replyToMessageId(),
                         parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()), draft.clientMessageId())
                 : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
+        if (stored.created() && imageUrl != null) {
+            images.attached(imageUrl, message.id());
+        }
         if (broadcasts.claim(message.id())) {
             events.published(message);
         }

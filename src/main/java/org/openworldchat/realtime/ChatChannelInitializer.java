@@ -14,9 +14,12 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final HttpRouter router;
     private final HandshakeCookieHandler handshakeCookies;
     private final String socketIoPath;
+    private final UpgradeFlushHandler upgradeFlush;
 
-    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, String socketIoPath) {
+    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies,
+                           UpgradeFlushHandler upgradeFlush, String socketIoPath) {
         this.router = router;
+        this.upgradeFlush = upgradeFlush;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
     }
@@ -26,5 +29,6 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         super.addSocketioHandlers(pipeline);
         pipeline.addAfter(HTTP_REQUEST_DECODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
         pipeline.addAfter(HTTP_ENCODER, "owcHandshake", handshakeCookies);
+        pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
     }
 }

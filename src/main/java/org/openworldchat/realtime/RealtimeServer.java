@@ -114,14 +114,16 @@ public final class RealtimeServer {
                 (client, data, ack) -> dispatcher.dispatch(client, data, ack));
         server.addConnectListener(client -> sockets.add(client,
                 new SocketContext(client, guestOf(client), executor, MAX_PENDING_EVENTS_PER_SOCKET)));
+        UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
         server.addDisconnectListener(client -> {
+            upgradeFlush.forget(client.getSessionId());
             SocketContext socket = sockets.remove(client);
             if (socket != null) {
                 services.presence().leave(socket.socketId());
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/"), CONTEXT + "/"));
+                new HandshakeCookieHandler(cookie, CONTEXT + "/"), upgradeFlush, CONTEXT + "/"));
         ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
         serverChannel = bound.channel();
         log.atInfo().addKeyValue("port", port()).log("listening");

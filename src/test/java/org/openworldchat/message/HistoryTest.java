@@ -24,7 +24,7 @@ class HistoryTest {
     @BeforeEach
     void emptyChat() throws Exception {
         try (var c = app.sql()) {
-            c.createStatement().execute("TRUNCATE messages");
+            c.createStatement().execute("TRUNCATE messages CASCADE");
         }
     }
 

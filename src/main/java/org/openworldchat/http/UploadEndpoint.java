@@ -1,0 +1,78 @@
+package org.openworldchat.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.openworldchat.contract.ChatException;
+import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.upload.UploadService;
+
+/** {@code POST /api/uploads}: a multipart form whose {@code image} field is a JPEG, PNG or WebP. */
+public final class UploadEndpoint implements Endpoint {
+
+    public static final String FIELD = "image";
+    /** The whole request may exceed the file limit by the multipart framing around it. */
+    public static final int MAX_REQUEST_BYTES = UploadService.MAX_BYTES + 64 * 1024;
+
+    private final UploadService uploads;
+    private final GuestCookie cookie;
+
+    public UploadEndpoint(UploadService uploads, GuestCookie cookie) {
+        this.uploads = uploads;
+        this.cookie = cookie;
+    }
+
+    @Override
+    public HttpReply handle(HttpCall call) throws IOException {
+        UUID guestId = cookie.guestOf(call.headers()).orElseThrow(() -> new ChatException(ErrorCode.NO_SESSION));
+        byte[] file = imageField(call);
+        if (file.length > UploadService.MAX_BYTES) {
+            throw new ChatException(ErrorCode.FILE_TOO_LARGE);
+        }
+        UploadService.Uploaded uploaded = uploads.upload(guestId, file);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("imageUrl", uploaded.imageUrl());
+        body.put("contentType", uploaded.contentType());
+        body.put("size", uploaded.size());
+        body.put("width", uploaded.width());
+        body.put("height", uploaded.height());
+        return Json.reply(HttpResponseStatus.CREATED, body);
+    }
+
+    /** The bytes of the {@code image} file field, decoded by Netty's multipart codec, in memory. */
+    private static byte[] imageField(HttpCall call) throws IOException {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, call.method(), call.path(),
+                Unpooled.wrappedBuffer(call.body()), call.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        HttpPostRequestDecoder decoder;
+        try {
+            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request);
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
+        }
+        try {
+            if (!decoder.isMultipart()) {
+                throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
+            }
+            InterfaceHttpData field = decoder.getBodyHttpData(FIELD);
+            if (!(field instanceof FileUpload upload)) {
+                throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The form has no file field named '" + FIELD + "'");
+            }
+            return upload.get();
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The multipart body is malformed");
+        } finally {
+            decoder.destroy();
+            request.release();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.openworldchat.upload;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.message.ImageOwnership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Image uploads: checks and cleans the file, stores it under a random key, remembers who got it,
+ * and answers whether a URL in a message is one this guest was issued.
+ */
+public final class UploadService implements ImageOwnership {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    public static final int MAX_BYTES = 5 * 1024 * 1024;
+    /** The path under which images are served; the URL a client gets is the base URL plus this plus the key. */
+    public static final String PATH_PREFIX = "/uploads/";
+
+    /** What the client is told about its stored image. */
+    public record Uploaded(String imageUrl, String contentType, int size, int width, int height) {
+    }
+
+    private final UploadRepository repository;
+    private final ObjectStorage storage;
+    private final ImageSanitizer sanitizer = new ImageSanitizer();
+    private final Clock clock;
+    private final String urlPrefix;
+    private final SecureRandom random = new SecureRandom();
+
+    /** @param publicBaseUrl the server's own origin for absolute image URLs, or empty for root-relative ones */
+    public UploadService(Jdbi jdbi, ObjectStorage storage, Clock clock, Optional<String> publicBaseUrl) {
+        this.repository = new UploadRepository(jdbi);
+        this.storage = storage;
+        this.clock = clock;
+        this.urlPrefix = publicBaseUrl.orElse("") + PATH_PREFIX;
+    }
+
+    public Uploaded upload(UUID guestId, byte[] file) {
+        ImageSanitizer.Sanitized image = sanitizer.sanitize(file);
+        String key = newKey(image.type());
+        try {
+            storage.put(key, image.data(), image.type().contentType());
+        } catch (IOException e) {
+            throw new ServiceUnavailableException("the image could not be stored", e);
+        }
+        String url = urlPrefix + key;
+        repository.insert(key, url, guestId, image.type(), image.data().length, image.width(), image.height(), clock.instant());
+        log.atInfo().addKeyValue("guestId", guestId).addKeyValue("key", key)
+                .addKeyValue("bytes", image.data().length).log("image uploaded");
+        return new Uploaded(url, image.type().contentType(), image.data().length, image.width(), image.height());
+    }
+
+    /** The stored image for a key taken from a URL path, for serving. */
+    public Optional<ObjectStorage.StoredObject> read(String key) {
+        if (!LocalDiskObjectStorage.KEY.matcher(key).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return storage.get(key);
+        } catch (IOException e) {
+            throw new ServiceUnavailableException("the image store did not answer", e);
+        }
+    }
+
+    @Override
+    public boolean isIssuedTo(String imageUrl, UUID guestId) {
+        return keyOf(imageUrl).map(key -> repository.isOwnedBy(key, guestId)).orElse(false);
+    }
+
+    @Override
+    public void attached(String imageUrl, UUID messageId) {
+        keyOf(imageUrl).ifPresent(key -> repository.attach(key, messageId));
+    }
+
+    public boolean storageAnswers() {
+        return storage.ping();
+    }
+
+    private Optional<String> keyOf(String imageUrl) {
+        if (imageUrl == null || !imageUrl.startsWith(urlPrefix)) {
+            return Optional.empty();
+        }
+        String key = imageUrl.substring(urlPrefix.length());
+        return LocalDiskObjectStorage.KEY.matcher(key).matches() ? Optional.of(key) : Optional.empty();
+    }
+
+    private String newKey(ImageType type) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "." + type.extension();
+    }
+}

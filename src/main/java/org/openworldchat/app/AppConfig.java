@@ -5,9 +5,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.openworldchat.contract.RateLimit;
 
 /**
  * Everything the server reads from its environment, validated once at start. A wrong value stops
@@ -26,7 +28,8 @@ public record AppConfig(
         Duration messageTtl,
         String cleanupCron,
         int maxSocketsPerIp,
-        boolean trustProxy) {
+        boolean trustProxy,
+        Map<RateLimit, RateLimit.Quota> rateLimits) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -56,7 +59,16 @@ public record AppConfig(
                 Duration.ofHours(r.integer("MESSAGE_TTL_HOURS", 24, 1, 24 * 365)),
                 r.optional("CLEANUP_CRON").orElse("0 * * * *"),
                 r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
-                r.bool("TRUST_PROXY", false));
+                r.bool("TRUST_PROXY", false),
+                rateLimits(r));
+    }
+
+    private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {
+        Map<RateLimit, RateLimit.Quota> quotas = new EnumMap<>(RateLimit.class);
+        for (RateLimit limit : RateLimit.values()) {
+            quotas.put(limit, r.optional(limit.variable()).map(v -> r.quota(limit.variable(), v)).orElse(limit.defaultQuota()));
+        }
+        return Map.copyOf(quotas);
     }
 
     private static Optional<S3Settings> s3(Reader r) {
@@ -70,13 +82,13 @@ public record AppConfig(
     /** Copy with another port (tests and benchmarks bind port 0). */
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy);
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy);
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
     }
 
     private record Reader(Map<String, String> env) {
@@ -108,6 +120,22 @@ public record AppConfig(
                 case "false", "0", "no" -> false;
                 default -> throw new ConfigException(name, "must be true or false, got '" + v + "'");
             }).orElse(fallback);
+        }
+
+        /** {@code 10/10s}, {@code 30/1m}, {@code 100/1h}. */
+        RateLimit.Quota quota(String name, String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})/(\\d{1,6})(ms|s|m|h)").matcher(value);
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Long.parseLong(m.group(2)) < 1) {
+                throw new ConfigException(name, "expected <count>/<duration> such as 10/10s or 10/1m, got '" + value + "'");
+            }
+            long amount = Long.parseLong(m.group(2));
+            Duration period = switch (m.group(3)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            return new RateLimit.Quota(Integer.parseInt(m.group(1)), period);
         }
 
         String minLength(String name, String value, int min) {

@@ -10,18 +10,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.guest.SessionTokens;
+import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
+import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HealthEndpoints;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.ImagesEndpoint;
 import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.http.MessagesEndpoint;
+import org.openworldchat.http.MetricsEndpoint;
 import org.openworldchat.http.SessionEndpoint;
 import org.openworldchat.http.StaticFiles;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
+import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.presence.InMemoryPresence;
 import org.openworldchat.presence.PresenceService;
+import org.openworldchat.ratelimit.InMemoryRateLimiter;
+import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
 import org.openworldchat.upload.LocalDiskObjectStorage;
@@ -45,9 +51,11 @@ public final class ChatApplication implements AutoCloseable {
     private final MessageService messages;
     private final PresenceService presence;
     private final RealtimeServer realtime;
+    private final ChatMetrics metrics;
 
     private ChatApplication(Database database, ExecutorService executor, MessageService messages,
-                            PresenceService presence, RealtimeServer realtime) {
+                            PresenceService presence, RealtimeServer realtime, ChatMetrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.executor = executor;
         this.messages = messages;
@@ -57,40 +65,49 @@ public final class ChatApplication implements AutoCloseable {
 
     public static ChatApplication start(AppConfig config, Clock clock) {
         byte[] secret = SessionSecret.resolve(config);
-        Database database = Database.open(config.databaseUrl(), config.dataDir(), DB_POOL_SIZE);
+        ChatMetrics metrics = new ChatMetrics();
+        Database database = Database.open(config.databaseUrl(), config.dataDir(), DB_POOL_SIZE, metrics.registry());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        RealtimeServer realtime = new RealtimeServer(config.port(), executor);
+        RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics);
 
         GuestService guests = new GuestService(database.jdbi(), clock);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
         PresenceService presence = new PresenceService(new InMemoryPresence(), realtime.presenceEvents(),
                 PresenceService.DEFAULT_INTERVAL);
+        metrics.gauge("owc.guests.online", "Guests with a username and a joined socket", () -> presence.counts().online());
+        metrics.gauge("owc.guests.watching", "Guests with a joined socket", () -> presence.counts().watching());
+        RateLimits limits = new RateLimits(new InMemoryRateLimiter(config.rateLimits(), clock));
         ObjectStorage storage = objectStorage(config);
-        UploadService uploads = new UploadService(database.jdbi(), storage, clock, config.publicBaseUrl());
+        UploadService uploads = new UploadService(database.jdbi(), storage, clock, config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
-                uploads, MessageService.WriteSettings.DEFAULT);
-        ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents());
+                uploads, limits, MessageService.WriteSettings.DEFAULT);
+        ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
 
         HealthEndpoints health = new HealthEndpoints(List.of(
                 check("database", database::ping), check("images", uploads::storageAnswers)));
-        HttpRouter router = new HttpRouter(executor)
+        OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());
+        HttpRouter router = new HttpRouter(executor, origins, metrics)
                 .route(HttpMethod.GET, "/", StaticFiles.file("/index.html", "text/html; charset=utf-8"))
                 .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
                 .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages))
-                .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie), UploadEndpoint.MAX_REQUEST_BYTES)
+                .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie, metrics),
+                        UploadEndpoint.MAX_REQUEST_BYTES)
                 .routePrefix(HttpMethod.GET, UploadService.PATH_PREFIX, new ImagesEndpoint(uploads))
                 .route(HttpMethod.GET, "/health", health::health)
-                .route(HttpMethod.GET, "/ready", health::ready);
+                .route(HttpMethod.GET, "/ready", health::ready)
+                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(metrics));
         try {
-            realtime.start(new RealtimeServer.Services(guests, messages, reactions, presence), router, cookie);
+            realtime.start(new RealtimeServer.Services(guests, messages, reactions, presence), router, cookie, origins,
+                    new ClientAddress(config.trustProxy()));
         } catch (RuntimeException e) {
             presence.close();
             messages.close();
             database.close();
+            metrics.close();
             throw new StartupException("cannot listen on port " + config.port() + ": " + Database.rootMessage(e), e);
         }
-        return new ChatApplication(database, executor, messages, presence, realtime);
+        return new ChatApplication(database, executor, messages, presence, realtime, metrics);
     }
 
     public int port() {
@@ -114,6 +131,7 @@ public final class ChatApplication implements AutoCloseable {
         presence.close();
         realtime.stop();
         database.close();
+        metrics.close();
         log.info("stopped");
     }
 

@@ -2,6 +2,8 @@ package org.openworldchat.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    public static Database open(Optional<DatabaseUrl> configured, Path dataDir, int poolSize) {
+    public static Database open(Optional<DatabaseUrl> configured, Path dataDir, int poolSize, MeterRegistry meters) {
         Optional<EmbeddedPostgres> embedded = Optional.empty();
         DatabaseUrl url;
         if (configured.isPresent()) {
@@ -49,7 +51,7 @@ public final class Database implements AutoCloseable {
         }
         try {
             migrate(url);
-            return new Database(pool(url, poolSize), embedded);
+            return new Database(pool(url, poolSize, meters), embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(Database::stopQuietly);
             throw new StartupException("cannot use the database at " + url.describe() + ": " + rootMessage(e), e);
@@ -91,8 +93,9 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
-    private static HikariDataSource pool(DatabaseUrl url, int poolSize) {
+    private static HikariDataSource pool(DatabaseUrl url, int poolSize, MeterRegistry meters) {
         HikariConfig config = new HikariConfig();
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         config.setPoolName("owc-db");
         config.setJdbcUrl(url.jdbcUrl());
         if (url.user() != null) {

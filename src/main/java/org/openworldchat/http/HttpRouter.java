@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.ErrorMapper;
+import org.openworldchat.metrics.ChatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,13 @@ public final class HttpRouter {
     private final Map<String, Map<HttpMethod, Endpoint>> prefixes = new HashMap<>();
     private final Map<String, Integer> bodyLimits = new HashMap<>();
     private final ExecutorService executor;
+    private final OriginPolicy origins;
+    private final ChatMetrics metrics;
 
-    public HttpRouter(ExecutorService executor) {
+    public HttpRouter(ExecutorService executor, OriginPolicy origins, ChatMetrics metrics) {
         this.executor = executor;
+        this.origins = origins;
+        this.metrics = metrics;
     }
 
     public HttpRouter route(HttpMethod method, String path, Endpoint endpoint) {
@@ -72,13 +77,33 @@ public final class HttpRouter {
         }
     }
 
-    /** Writes a reply that needs no endpoint (bad request framing, oversized body). */
-    void reject(Channel channel, ErrorCode code, String message) {
+    /** Writes a refusal that needs no endpoint and closes the connection (framing, size, origin, limits). */
+    public static void refuse(Channel channel, ErrorCode code, String message) {
         write(channel, Json.error(ErrorMapper.describe(new ChatException(code, message))), false);
     }
 
+    void reject(Channel channel, ErrorCode code, String message) {
+        refuse(channel, code, message);
+    }
+
     HttpReply answer(HttpCall call) {
+        HttpReply reply = route(call);
+        if (origins.isAllowedCrossOrigin(call.headers())) {
+            reply.withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, call.headers().get(HttpHeaderNames.ORIGIN))
+                    .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
+                    .withHeader(HttpHeaderNames.VARY, "Origin");
+        }
+        return reply;
+    }
+
+    private HttpReply route(HttpCall call) {
+        if (!origins.allows(call.headers())) {
+            return Json.error(ErrorMapper.describe(new ChatException(ErrorCode.FORBIDDEN_ORIGIN)));
+        }
         Map<HttpMethod, Endpoint> byMethod = routesFor(call.path());
+        if (HttpMethod.OPTIONS.equals(call.method()) && byMethod != null) {
+            return preflight(byMethod);
+        }
         try {
             if (byMethod == null) {
                 throw new ChatException(ErrorCode.NOT_FOUND);
@@ -90,11 +115,21 @@ public final class HttpRouter {
             return endpoint.handle(call);
         } catch (Exception e) {
             ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
+            metrics.refused(error.code());
             if (error.unexpected()) {
                 log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
             }
             return Json.error(error);
         }
+    }
+
+    /** CORS preflight: which methods the path takes; the origin headers are added by {@link #answer}. */
+    private static HttpReply preflight(Map<HttpMethod, Endpoint> byMethod) {
+        String methods = String.join(", ", byMethod.keySet().stream().map(HttpMethod::name).sorted().toList());
+        return HttpReply.of(io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT, "text/plain", new byte[0])
+                .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods)
+                .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
+                .withHeader(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
     }
 
     private Map<HttpMethod, Endpoint> routesFor(String path) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.upload.UploadService;
 
 /** {@code POST /api/uploads}: a multipart form whose {@code image} field is a JPEG, PNG or WebP. */
@@ -26,10 +27,12 @@ public final class UploadEndpoint implements Endpoint {
 
     private final UploadService uploads;
     private final GuestCookie cookie;
+    private final ChatMetrics metrics;
 
-    public UploadEndpoint(UploadService uploads, GuestCookie cookie) {
+    public UploadEndpoint(UploadService uploads, GuestCookie cookie, ChatMetrics metrics) {
         this.uploads = uploads;
         this.cookie = cookie;
+        this.metrics = metrics;
     }
 
     @Override
@@ -40,6 +43,7 @@ public final class UploadEndpoint implements Endpoint {
             throw new ChatException(ErrorCode.FILE_TOO_LARGE);
         }
         UploadService.Uploaded uploaded = uploads.upload(guestId, file);
+        metrics.imageUploaded();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("imageUrl", uploaded.imageUrl());
         body.put("contentType", uploaded.contentType());

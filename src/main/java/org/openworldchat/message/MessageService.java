@@ -13,9 +13,11 @@ import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.RateLimit;
 import org.openworldchat.contract.ServiceUnavailableException;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
+import org.openworldchat.ratelimit.RateLimits;
 
 /**
  * Sending and reading messages. A message is stored (committed) before it is acknowledged or
@@ -34,6 +36,7 @@ public final class MessageService implements AutoCloseable {
     }
 
     private final GuestService guests;
+    private final RateLimits limits;
     private final MessageRepository repository;
     private final MessageWriter writer;
     private final MessageEvents events;
@@ -42,8 +45,9 @@ public final class MessageService implements AutoCloseable {
     private final RecentBroadcasts broadcasts = new RecentBroadcasts(100_000);
 
     public MessageService(Jdbi jdbi, Clock clock, MessageExpiry expiry, GuestService guests, MessageEvents events,
-                          ImageOwnership images, WriteSettings writeSettings) {
+                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings) {
         this.guests = guests;
+        this.limits = limits;
         this.events = events;
         this.images = images;
         this.expiry = expiry;
@@ -56,6 +60,7 @@ public final class MessageService implements AutoCloseable {
     }
 
     public Sent send(UUID guestId, SendMessage request) {
+        limits.check(RateLimit.MESSAGE, guestId);
         Guest sender = guests.requireWriter(guestId);
         String content = ContentNormalizer.normalize(request.content());
         String imageUrl = request.imageUrl();

@@ -10,8 +10,10 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.RateLimit;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.MessageExpiry;
+import org.openworldchat.ratelimit.RateLimits;
 
 /** Emoji reactions: toggling a guest's reaction on an unexpired message, and announcing the new map. */
 public final class ReactionService {
@@ -25,20 +27,24 @@ public final class ReactionService {
     }
 
     private final ReactionRepository repository;
+    private final RateLimits limits;
     private final GuestService guests;
     private final MessageExpiry expiry;
     private final ReactionEvents events;
     private final EmojiPolicy emojis = new EmojiPolicy();
     private final ObjectMapper json = new ObjectMapper();
 
-    public ReactionService(Jdbi jdbi, GuestService guests, MessageExpiry expiry, ReactionEvents events) {
+    public ReactionService(Jdbi jdbi, GuestService guests, MessageExpiry expiry, ReactionEvents events,
+                           RateLimits limits) {
         this.repository = new ReactionRepository(jdbi);
+        this.limits = limits;
         this.guests = guests;
         this.expiry = expiry;
         this.events = events;
     }
 
     public Toggled toggle(UUID guestId, UUID messageId, String emoji) {
+        limits.check(RateLimit.REACTION, guestId);
         guests.requireWriter(guestId);
         String canonical = emojis.canonical(emoji).orElseThrow(() -> new ChatException(ErrorCode.INVALID_EMOJI));
         String stored = repository.toggle(messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)

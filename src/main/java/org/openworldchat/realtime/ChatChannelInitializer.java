@@ -2,6 +2,7 @@ package org.openworldchat.realtime;
 
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
 
@@ -27,8 +28,13 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
-        pipeline.addAfter(HTTP_REQUEST_DECODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
-        pipeline.addAfter(HTTP_ENCODER, "owcHandshake", handshakeCookies);
+        // The library adds the response encoder after the aggregator, so the 413 the aggregator
+        // writes for an oversized polling POST never gets encoded and the peer sees a bare close.
+        // Next to the decoder it encodes every response, whoever writes it.
+        pipeline.remove(HTTP_ENCODER);
+        pipeline.addAfter(HTTP_REQUEST_DECODER, HTTP_ENCODER, new HttpResponseEncoder());
+        pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
+        pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
     }
 }

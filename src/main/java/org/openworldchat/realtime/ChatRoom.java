@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.openworldchat.contract.ServerEvent;
 import org.openworldchat.message.Message;
+import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.message.MessageEvents;
 import org.openworldchat.presence.Presence;
 import org.openworldchat.presence.PresenceEvents;
@@ -17,18 +18,22 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
     static final String NAME = "chat";
 
     private final SocketIOServer server;
+    private final ChatMetrics metrics;
 
-    ChatRoom(SocketIOServer server) {
+    ChatRoom(SocketIOServer server, ChatMetrics metrics) {
         this.server = server;
+        this.metrics = metrics;
     }
 
     @Override
     public void published(Message message) {
+        metrics.messageSent();
         broadcast(ServerEvent.NEW_MESSAGE, WireFormat.message(message));
     }
 
     @Override
     public void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions) {
+        metrics.reactionToggled();
         broadcast(ServerEvent.MESSAGE_REACTION_UPDATED,
                 Map.of("messageId", messageId.toString(), "reactions", WireFormat.reactions(reactions)));
     }

@@ -2,6 +2,7 @@ package org.openworldchat.realtime;
 
 import com.corundumstudio.socketio.AckRequest;
 import com.corundumstudio.socketio.SocketIOClient;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +13,7 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.contract.ServerEvent;
 import org.openworldchat.contract.UsernameRequiredException;
+import org.openworldchat.metrics.ChatMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +28,12 @@ final class EventDispatcher {
 
     private final Map<ClientEvent, EventHandler> handlers;
     private final SocketRegistry sockets;
+    private final ChatMetrics metrics;
 
-    EventDispatcher(Map<ClientEvent, EventHandler> handlers, SocketRegistry sockets) {
+    EventDispatcher(Map<ClientEvent, EventHandler> handlers, SocketRegistry sockets, ChatMetrics metrics) {
         this.handlers = new EnumMap<>(handlers);
         this.sockets = sockets;
+        this.metrics = metrics;
     }
 
     /** Called on the event loop for every decoded event, known or not. */
@@ -38,15 +42,16 @@ final class EventDispatcher {
         if (socket == null) {
             return; // the socket is already gone
         }
+        long arrived = System.nanoTime();
         try {
-            socket.executor().execute(() -> run(socket, event, ack));
+            socket.executor().execute(() -> run(socket, event, ack, arrived));
         } catch (RejectedExecutionException e) {
             // Too many events of this socket waiting, or the server is stopping.
             fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"));
         }
     }
 
-    private void run(SocketContext socket, IncomingEvent event, AckRequest ack) {
+    private void run(SocketContext socket, IncomingEvent event, AckRequest ack, long arrived) {
         try {
             EventHandler handler = handlerFor(event);
             if (event.args().size() > 1) {
@@ -57,6 +62,7 @@ final class EventDispatcher {
             reply.put("ok", true);
             reply.putAll(body);
             ack.sendAckData(reply);
+            metrics.acked(event.name(), Duration.ofNanos(System.nanoTime() - arrived));
         } catch (Throwable t) {
             fail(socket, event, ack, t);
         }
@@ -75,6 +81,7 @@ final class EventDispatcher {
 
     private void fail(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(failure);
+        metrics.refused(error.code());
         if (error.unexpected()) {
             log.atError().addKeyValue("guestId", socket.guestId()).addKeyValue("event", event.name())
                     .setCause(failure).log("event failed");

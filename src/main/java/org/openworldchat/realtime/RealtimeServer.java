@@ -15,9 +15,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.guest.GuestService;
+import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
+import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.message.MessageEvents;
+import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.presence.PresenceEvents;
 import org.openworldchat.presence.PresenceService;
@@ -47,10 +50,14 @@ public final class RealtimeServer {
     private final ChatRoom room;
     private final SocketRegistry sockets = new SocketRegistry();
     private final ExecutorService executor;
+    private final ConnectionLimiter connections;
+    private final ChatMetrics metrics;
     private Channel serverChannel;
 
-    public RealtimeServer(int port, ExecutorService executor) {
+    public RealtimeServer(int port, int maxSocketsPerAddress, ExecutorService executor, ChatMetrics metrics) {
         this.executor = executor;
+        this.metrics = metrics;
+        this.connections = new ConnectionLimiter(maxSocketsPerAddress);
         Configuration config = new Configuration();
         config.setPort(port);
         config.setContext(CONTEXT);
@@ -72,8 +79,9 @@ public final class RealtimeServer {
         config.setExceptionListener(new QuietExceptionListener());
         config.setAuthorizationListener(data -> {
             String guestId = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_GUEST_HEADER);
-            return guestId == null ? AuthorizationResult.FAILED_AUTHORIZATION
-                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId));
+            String address = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_ADDRESS_HEADER);
+            return guestId == null || address == null ? AuthorizationResult.FAILED_AUTHORIZATION
+                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId, SocketContext.ADDRESS, address));
         });
         SocketConfig socketConfig = new SocketConfig();
         socketConfig.setReuseAddress(true);
@@ -81,7 +89,8 @@ public final class RealtimeServer {
         config.setSocketConfig(socketConfig);
         this.server = new SocketIOServer(config);
         LibraryWorkarounds.stopDefaultScheduler(server);
-        this.room = new ChatRoom(server);
+        this.room = new ChatRoom(server, metrics);
+        metrics.gauge("owc.sockets", "Connected Socket.IO sockets on this node", sockets::size);
     }
 
     /** Where the message service announces new messages. */
@@ -99,31 +108,41 @@ public final class RealtimeServer {
         return room;
     }
 
-    public void start(Services services, HttpRouter router, GuestCookie cookie) {
+    public void start(Services services, HttpRouter router, GuestCookie cookie, OriginPolicy origins,
+                      ClientAddress addresses) {
         Map<ClientEvent, EventHandler> handlers = Map.of(
                 ClientEvent.JOIN_CHAT, new JoinChatHandler(services.guests(), services.messages(), services.presence()),
                 ClientEvent.SET_USERNAME, new SetUsernameHandler(services.guests(), services.presence()),
                 ClientEvent.SEND_MESSAGE, new SendMessageHandler(services.messages()),
                 ClientEvent.SEND_REACTION, new SendReactionHandler(services.reactions()));
-        EventDispatcher dispatcher = new EventDispatcher(handlers, sockets);
+        EventDispatcher dispatcher = new EventDispatcher(handlers, sockets, metrics);
         for (ClientEvent event : ClientEvent.values()) {
             server.addEventListener(event.wireName(), IncomingEvent.class,
                     (client, data, ack) -> dispatcher.dispatch(client, data, ack));
         }
         server.addEventListener(ChatJsonSupport.UNRECOGNIZED, IncomingEvent.class,
                 (client, data, ack) -> dispatcher.dispatch(client, data, ack));
-        server.addConnectListener(client -> sockets.add(client,
-                new SocketContext(client, guestOf(client), executor, MAX_PENDING_EVENTS_PER_SOCKET)));
+        server.addConnectListener(client -> {
+            Object stored = client.get(SocketContext.ADDRESS);
+            String address = String.valueOf(stored);
+            if (!connections.register(address)) {
+                client.disconnect();
+                return;
+            }
+            sockets.add(client, new SocketContext(client, guestOf(client), address, executor, MAX_PENDING_EVENTS_PER_SOCKET));
+        });
         UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
         server.addDisconnectListener(client -> {
             upgradeFlush.forget(client.getSessionId());
             SocketContext socket = sockets.remove(client);
             if (socket != null) {
+                connections.release(socket.address());
                 services.presence().leave(socket.socketId());
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/"), upgradeFlush, CONTEXT + "/"));
+                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections), upgradeFlush,
+                CONTEXT + "/"));
         ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
         serverChannel = bound.channel();
         log.atInfo().addKeyValue("port", port()).log("listening");

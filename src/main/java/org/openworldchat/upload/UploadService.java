@@ -7,7 +7,9 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.RateLimit;
 import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.message.ImageOwnership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ public final class UploadService implements ImageOwnership {
     }
 
     private final UploadRepository repository;
+    private final RateLimits limits;
     private final ObjectStorage storage;
     private final ImageSanitizer sanitizer = new ImageSanitizer();
     private final Clock clock;
@@ -35,14 +38,17 @@ public final class UploadService implements ImageOwnership {
     private final SecureRandom random = new SecureRandom();
 
     /** @param publicBaseUrl the server's own origin for absolute image URLs, or empty for root-relative ones */
-    public UploadService(Jdbi jdbi, ObjectStorage storage, Clock clock, Optional<String> publicBaseUrl) {
+    public UploadService(Jdbi jdbi, ObjectStorage storage, Clock clock, Optional<String> publicBaseUrl,
+                         RateLimits limits) {
         this.repository = new UploadRepository(jdbi);
+        this.limits = limits;
         this.storage = storage;
         this.clock = clock;
         this.urlPrefix = publicBaseUrl.orElse("") + PATH_PREFIX;
     }
 
     public Uploaded upload(UUID guestId, byte[] file) {
+        limits.check(RateLimit.UPLOAD, guestId);
         ImageSanitizer.Sanitized image = sanitizer.sanitize(file);
         String key = newKey(image.type());
         try {

@@ -75,6 +75,12 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             vars.put("PORT", "0");
             vars.put("DATA_DIR", dataDir.toString());
             vars.put("SESSION_SECRET", SESSION_SECRET);
+            // Tests send in bursts; the limits themselves are tested with the contract's defaults.
+            vars.put("RATE_LIMIT_MESSAGES", "100000/1s");
+            vars.put("RATE_LIMIT_REACTIONS", "100000/1s");
+            vars.put("RATE_LIMIT_UPLOADS", "100000/1s");
+            // Every test client comes from 127.0.0.1; the per-address limit has its own tests.
+            vars.put("MAX_SOCKETS_PER_IP", "100000");
             vars.putAll(env);
             AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(db);
             this.database = db;

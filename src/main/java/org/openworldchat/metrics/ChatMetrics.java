@@ -1,0 +1,91 @@
+package org.openworldchat.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.openworldchat.contract.ErrorCode;
+
+/**
+ * The server's meters, in Prometheus form at {@code GET /metrics}: what users do (messages,
+ * reactions, uploads), what was refused and why, how long acks take, and the JVM and database
+ * pool underneath. One instance per server, created by the wiring class.
+ */
+public final class ChatMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter messages;
+    private final Counter reactions;
+    private final Counter uploads;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public ChatMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        messages = Counter.builder("owc.messages.sent").description("Messages stored and announced").register(registry);
+        reactions = Counter.builder("owc.reactions").description("Reaction toggles applied").register(registry);
+        uploads = Counter.builder("owc.uploads").description("Images uploaded").register(registry);
+    }
+
+    /** For libraries that publish their own meters (the database pool). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void messageSent() {
+        messages.increment();
+    }
+
+    public void reactionToggled() {
+        reactions.increment();
+    }
+
+    public void imageUploaded() {
+        uploads.increment();
+    }
+
+    public void refused(ErrorCode code) {
+        registry.counter("owc.refusals", "code", code.name()).increment();
+    }
+
+    /** From the moment an event arrived to the moment its ack was sent. */
+    public void acked(String event, Duration latency) {
+        Timer.builder("owc.ack.latency")
+                .description("Time from a client event's arrival to its acknowledgement")
+                .tag("event", event)
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(30),
+                        Duration.ofMillis(100))
+                .register(registry)
+                .record(latency);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

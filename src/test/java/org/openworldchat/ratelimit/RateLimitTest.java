@@ -1,0 +1,107 @@
+package org.openworldchat.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.Http;
+import org.openworldchat.support.TestApp;
+import org.openworldchat.support.TestImages;
+
+/** The contract's default limits, per guest, across tabs; time moves with the test clock. */
+class RateLimitTest {
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Map.of(
+            "RATE_LIMIT_MESSAGES", "10/10s", "RATE_LIMIT_REACTIONS", "30/10s", "RATE_LIMIT_UPLOADS", "10/1m"));
+
+    @Test
+    void tenMessagesPerTenSecondsThenRateLimited() {
+        try (ChatClient spammer = app.writer("spammer"); ChatClient bystander = app.writer("bystander")) {
+            for (int i = 0; i < 10; i++) {
+                spammer.send("m" + i);
+            }
+            JsonNode refused = spammer.emit("SEND_MESSAGE", Map.of("content", "one too many"));
+            assertThat(ChatClient.errorCode(refused)).isEqualTo("RATE_LIMITED");
+            long retry = refused.at("/error/retryAfterMs").asLong();
+            assertThat(retry).isBetween(1L, 10_000L);
+
+            assertThat(bystander.send("I am not slowed down").get("content").asText()).isNotEmpty();
+
+            app.clock().advance(Duration.ofMillis(retry));
+            assertThat(spammer.send("after waiting").get("content").asText()).isEqualTo("after waiting");
+        }
+    }
+
+    @Test
+    void refusedAttemptsCountToo() {
+        try (ChatClient hammer = app.writer("hammer")) {
+            for (int i = 0; i < 10; i++) {
+                hammer.send("m" + i);
+            }
+            long first = hammer.emit("SEND_MESSAGE", Map.of("content", "x")).at("/error/retryAfterMs").asLong();
+            long later = first;
+            for (int i = 0; i < 5; i++) {
+                later = hammer.emit("SEND_MESSAGE", Map.of("content", "x")).at("/error/retryAfterMs").asLong();
+            }
+            assertThat(later).as("hammering pushes the next allowed send away").isGreaterThan(first);
+            // An invalid attempt counts as well.
+            app.clock().advance(Duration.ofSeconds(20));
+            for (int i = 0; i < 10; i++) {
+                ChatClient.errorCode(hammer.emit("SEND_MESSAGE", Map.of("content", "  ")));
+            }
+            assertThat(ChatClient.errorCode(hammer.emit("SEND_MESSAGE", Map.of("content", "real")))).isEqualTo("RATE_LIMITED");
+        }
+    }
+
+    @Test
+    void twoTabsShareOneAllowance() {
+        try (ChatClient tab1 = app.writer("two_tabs")) {
+            try (ChatClient tab2 = ChatClient.connect(app.baseUrl(), Http.cookiePair(tab1.issuedCookie()))) {
+                for (int i = 0; i < 5; i++) {
+                    tab1.send("a" + i);
+                    tab2.send("b" + i);
+                }
+                assertThat(ChatClient.errorCode(tab2.emit("SEND_MESSAGE", Map.of("content", "c")))).isEqualTo("RATE_LIMITED");
+                assertThat(ChatClient.errorCode(tab1.emit("SEND_MESSAGE", Map.of("content", "c")))).isEqualTo("RATE_LIMITED");
+            }
+        }
+    }
+
+    @Test
+    void thirtyReactionsPerTenSeconds() {
+        try (ChatClient c = app.writer("reactor")) {
+            String id = c.send("target").get("id").asText();
+            for (int i = 0; i < 30; i++) {
+                ChatClient.ok(c.emit("SEND_REACTION", Map.of("messageId", id, "emoji", "👍")));
+            }
+            JsonNode refused = c.emit("SEND_REACTION", Map.of("messageId", id, "emoji", "👍"));
+            assertThat(ChatClient.errorCode(refused)).isEqualTo("RATE_LIMITED");
+            assertThat(refused.at("/error/retryAfterMs").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void tenUploadsPerMinute() {
+        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
+        TestImages.Multipart form = TestImages.multipart("image", "a.png", "image/png", TestImages.png(4, 4));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
+                .header("Cookie", cookie).header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+        for (int i = 0; i < 10; i++) {
+            assertThat(app.http().send(request).status()).isEqualTo(201);
+        }
+        Http.Reply refused = app.http().send(request);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(refused.json().at("/error/retryAfterMs").asLong()).isPositive();
+        app.clock().advance(Duration.ofMinutes(2));
+        assertThat(app.http().send(request).status()).isEqualTo(201);
+    }
+}

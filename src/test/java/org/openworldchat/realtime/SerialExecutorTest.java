@@ -1,0 +1,53 @@
+package org.openworldchat.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+
+    @Test
+    void runsOneSocketsEventsInOrderAndBoundsWhatWaits() throws Exception {
+        ExecutorService shared = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(shared, 3);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Integer> ran = new CopyOnWriteArrayList<>();
+            CountDownLatch started = new CountDownLatch(1);
+            serial.execute(() -> {
+                started.countDown();
+                await(release);
+                ran.add(0);
+            });
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                serial.execute(() -> ran.add(n));
+            }
+            assertThatThrownBy(() -> serial.execute(() -> ran.add(99))).isInstanceOf(RejectedExecutionException.class);
+            release.countDown();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ran.size() == 4);
+            assertThat(ran).containsExactly(0, 1, 2, 3);
+            serial.execute(() -> ran.add(4));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ran.size() == 5);
+        } finally {
+            shared.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -15,12 +15,10 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final HttpRouter router;
     private final HandshakeCookieHandler handshakeCookies;
     private final String socketIoPath;
-    private final UpgradeFlushHandler upgradeFlush;
+    private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
 
-    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies,
-                           UpgradeFlushHandler upgradeFlush, String socketIoPath) {
+    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, String socketIoPath) {
         this.router = router;
-        this.upgradeFlush = upgradeFlush;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
     }
@@ -35,6 +33,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addAfter(HTTP_REQUEST_DECODER, HTTP_ENCODER, new HttpResponseEncoder());
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
+        // Sees the polling GETs and the decoded websocket packets before the library handles them.
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
     }
 }

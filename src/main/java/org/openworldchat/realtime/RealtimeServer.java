@@ -131,9 +131,7 @@ public final class RealtimeServer {
             }
             sockets.add(client, new SocketContext(client, guestOf(client), address, executor, MAX_PENDING_EVENTS_PER_SOCKET));
         });
-        UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
         server.addDisconnectListener(client -> {
-            upgradeFlush.forget(client.getSessionId());
             SocketContext socket = sockets.remove(client);
             if (socket != null) {
                 connections.release(socket.address());
@@ -141,8 +139,7 @@ public final class RealtimeServer {
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections), upgradeFlush,
-                CONTEXT + "/"));
+                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections), CONTEXT + "/"));
         ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
         serverChannel = bound.channel();
         log.atInfo().addKeyValue("port", port()).log("listening");

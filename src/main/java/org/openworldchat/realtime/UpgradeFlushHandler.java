@@ -17,30 +17,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the polling → websocket upgrade from stalling, around two gaps in netty-socketio.
+ * Closes two gaps in netty-socketio's polling → websocket upgrade.
  *
  * <ol>
- * <li>While it upgrades, a client may send one more long-poll GET after the server answered
- * the first with the no-op that releases it. netty-socketio holds that GET until the next packet
- * (the ping, 25 s later), and the client will not finish the upgrade, nor send anything, before
- * the GET returns: its events wait 25 s. We answer every long poll of an upgrading client at once
- * with a no-op, as Engine.IO servers do.</li>
- * <li>On the upgrade packet the library flushes the queue to the websocket and only then marks
- * websocket as current; a packet sent from another thread in between is queued for polling and
- * stranded until the next packet. We flush again right after the upgrade, and once more a moment
- * later for a sender that was preempted inside that window.</li>
+ * <li>The extra long poll. On the websocket probe the library sends "3probe" on the websocket and
+ * releases the pending long-poll GET with one noop. The two go out on different connections, so a
+ * client may read the noop first: its polling transport is still open then, so it sends another
+ * GET before it reads "3probe" and pauses polling, and it sends the upgrade packet, and any event,
+ * only once that GET returns. The library holds the GET until the next packet for the client,
+ * normally the ping 25 s later: the client's events wait past every ack timeout. (Engine.IO's
+ * reference server writes a noop to the polling transport every 100 ms while a client upgrades.)
+ * We answer every long poll of an upgrading client at once with a noop.</li>
+ * <li>The queue hand-over. On the upgrade packet the library hands the polling queue to the
+ * websocket and flushes it, and only then marks websocket as current; a packet sent from another
+ * thread in between lands in that queue with no request to carry it, until the next packet. We
+ * flush once more after the upgrade.</li>
  * </ol>
  */
 @Sharable
 final class UpgradeFlushHandler extends ChannelInboundHandlerAdapter {
 
-    private static final long SECOND_FLUSH_MS = 100;
-    private static final int MAX_TRACKED = 100_000;
-
-    /** Clients that answered a websocket probe and have not sent the upgrade packet yet. */
+    /** Clients between their websocket probe and their upgrade packet, by session id. */
     private final Map<UUID, ClientHead> upgrading = new ConcurrentHashMap<>();
 
     @Override
@@ -48,11 +47,11 @@ final class UpgradeFlushHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof PacketsMessage packets && packets.getTransport() == Transport.WEBSOCKET) {
             onWebsocketPacket(ctx, packets);
         } else if (msg instanceof FullHttpRequest request && HttpMethod.GET.equals(request.method())) {
-            UUID sid = pollingSession(request);
-            super.channelRead(ctx, msg);
+            UUID sid = pollingSession(request); // read now: the transport releases the request
+            super.channelRead(ctx, msg); // binds the GET and sends whatever is queued
             ClientHead client = sid == null ? null : upgrading.get(sid);
             if (client != null && client.isConnected()) {
-                client.send(noop(client), Transport.POLLING);
+                client.send(noop(client), Transport.POLLING); // queued if the GET already got packets
             }
         } else {
             super.channelRead(ctx, msg);
@@ -60,29 +59,29 @@ final class UpgradeFlushHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onWebsocketPacket(ChannelHandlerContext ctx, PacketsMessage packets) throws Exception {
-        String start = head(packets.getContent());
         ClientHead client = packets.getClient();
-        if (start.startsWith("2probe") && upgrading.size() < MAX_TRACKED) {
-            upgrading.put(client.getSessionId(), client);
+        UUID sid = client.getSessionId();
+        String start = head(packets.getContent());
+        if (start.equals("2probe") && upgrading.put(sid, client) == null) {
+            // Registered before the library answers the probe, so the GET that its noop may
+            // trigger finds it. Forgotten on the upgrade packet or when this websocket closes.
+            ctx.channel().closeFuture().addListener(f -> upgrading.remove(sid, client));
         }
-        boolean upgrade = start.startsWith("5");
+        boolean upgrade = start.equals("5");
         super.channelRead(ctx, packets);
         if (upgrade) {
-            upgrading.remove(client.getSessionId());
-            flush(client);
-            ctx.channel().eventLoop().schedule(() -> flush(client), SECOND_FLUSH_MS, TimeUnit.MILLISECONDS);
+            upgrading.remove(sid);
+            if (client.getCurrentTransport() == Transport.WEBSOCKET
+                    && !client.getPacketsQueue(Transport.WEBSOCKET).isEmpty()) {
+                client.send(noop(client)); // any websocket write drains the whole queue
+            }
         }
-    }
-
-    /** The client left (or never finished upgrading): stop tracking it. */
-    void forget(UUID sessionId) {
-        upgrading.remove(sessionId);
     }
 
     private static UUID pollingSession(FullHttpRequest request) {
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        List<String> transport = query.parameters().get("transport");
-        List<String> sid = query.parameters().get("sid");
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        List<String> transport = query.get("transport");
+        List<String> sid = query.get("sid");
         if (transport == null || sid == null || !"polling".equals(transport.getFirst())) {
             return null;
         }
@@ -96,12 +95,6 @@ final class UpgradeFlushHandler extends ChannelInboundHandlerAdapter {
     private static String head(ByteBuf content) {
         int n = Math.min(content.readableBytes(), 6);
         return content.toString(content.readerIndex(), n, StandardCharsets.US_ASCII);
-    }
-
-    private static void flush(ClientHead client) {
-        if (client.isConnected() && client.getCurrentTransport() == Transport.WEBSOCKET) {
-            client.send(noop(client));
-        }
     }
 
     private static Packet noop(ClientHead client) {

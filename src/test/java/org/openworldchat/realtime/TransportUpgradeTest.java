@@ -2,61 +2,125 @@ package org.openworldchat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.TestApp;
 
 /**
- * Acks sent while a client upgrades from polling to websocket must not be stranded until the
- * next ping: every client here emits right after connecting, which is exactly when it upgrades.
+ * The polling → websocket upgrade, spoken packet by packet, in the order that made real clients
+ * lose events: the server answers the websocket probe with "3probe" on the websocket and releases
+ * the pending long poll with a noop, on another connection. A client that reads the noop first still
+ * polls, so it sends one more GET before it reads "3probe" and pauses polling; it upgrades, and
+ * sends anything, only once that GET returns. The server must answer it at once, not with the next
+ * ping (25 s, beyond every client's ack timeout).
  */
 class TransportUpgradeTest {
 
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
+    /** Far below the ping interval (25 s), which is what used to release the GET. */
+    private static final Duration PROMPT = Duration.ofSeconds(5);
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     @Test
-    void noAckIsLostDuringTheUpgrade() throws Exception {
-        int clients = 40;
-        int eventsEach = 4;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<ChatClient> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    void aLongPollSentWhileUpgradingIsAnsweredAtOnce() throws Exception {
+        String sid = handshake();
+        assertThat(post(sid, "40")).isEqualTo("ok");
+        assertThat(poll(sid).get(PROMPT.toSeconds(), TimeUnit.SECONDS)).startsWith("40");
+
+        CompletableFuture<String> pending = poll(sid);
+        Frames frames = new Frames();
+        WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create(app.baseUrl().replaceFirst("^http", "ws")
+                        + "/socket.io/?EIO=4&transport=websocket&sid=" + sid), frames)
+                .get(PROMPT.toSeconds(), TimeUnit.SECONDS);
+        ws.sendText("2probe", true).get();
+        assertThat(frames.next()).isEqualTo("3probe");
+        assertThat(pending.get(PROMPT.toSeconds(), TimeUnit.SECONDS)).as("the poll pending at the probe").isEqualTo("6");
+
+        // The client read the noop before "3probe", so it polled again.
+        CompletableFuture<String> extra = poll(sid);
         try {
-            for (int round = 0; round < 3; round++) {
-                List<CompletableFuture<Integer>> runs = new ArrayList<>();
-                for (int i = 0; i < clients; i++) {
-                    runs.add(CompletableFuture.supplyAsync(() -> {
-                        ChatClient c = app.client();
-                        opened.add(c);
-                        int acked = 0;
-                        for (int e = 0; e < eventsEach; e++) {
-                            JsonNode ack = c.emit("JOIN_CHAT", null);
-                            if (ack.path("ok").asBoolean()) {
-                                acked++;
-                            }
-                        }
-                        return acked;
-                    }, pool));
-                }
-                int total = 0;
-                for (CompletableFuture<Integer> run : runs) {
-                    total += run.get(60, TimeUnit.SECONDS);
-                }
-                assertThat(total).isEqualTo(clients * eventsEach);
-                opened.forEach(ChatClient::close);
-                opened.clear();
+            assertThat(extra.get(PROMPT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("6");
+        } catch (TimeoutException e) {
+            throw new AssertionError("the long poll sent during the upgrade was held for more than " + PROMPT, e);
+        }
+
+        // Now the client can finish the upgrade, and an event sent over the websocket is acknowledged.
+        ws.sendText("5", true).get();
+        ws.sendText("421[\"JOIN_CHAT\"]", true).get();
+        String frame;
+        do {
+            frame = frames.next();
+        } while (!frame.startsWith("431"));
+        ws.abort();
+    }
+
+    private String handshake() throws Exception {
+        String open = send(HttpRequest.newBuilder(uri(null)).GET()).body();
+        assertThat(open).startsWith("0{");
+        return new ObjectMapper().readTree(open.substring(1)).get("sid").asText();
+    }
+
+    private String post(String sid, String payload) throws Exception {
+        return send(HttpRequest.newBuilder(uri(sid)).POST(HttpRequest.BodyPublishers.ofString(payload))
+                .header("Content-Type", "text/plain;charset=UTF-8")).body();
+    }
+
+    private CompletableFuture<String> poll(String sid) {
+        return http.sendAsync(HttpRequest.newBuilder(uri(sid)).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(HttpResponse::body);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = http.send(request.timeout(PROMPT).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response;
+    }
+
+    private static URI uri(String sid) {
+        return URI.create(app.baseUrl() + "/socket.io/?EIO=4&transport=polling" + (sid == null ? "" : "&sid=" + sid));
+    }
+
+    /** Text frames received on the websocket, whole. */
+    private static final class Frames implements WebSocket.Listener {
+        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(partial.toString());
+                partial.setLength(0);
             }
-        } finally {
-            opened.forEach(ChatClient::close);
-            pool.shutdownNow();
+            ws.request(1);
+            return null;
+        }
+
+        String next() throws InterruptedException {
+            String frame = received.poll(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no websocket frame within " + PROMPT);
+            }
+            return frame;
         }
     }
 }

@@ -20,6 +20,7 @@ public record AppConfig(
         Optional<DatabaseUrl> databaseUrl,
         Path dataDir,
         Optional<String> redisUrl,
+        String redisPrefix,
         Optional<S3Settings> s3,
         Optional<String> publicBaseUrl,
         Optional<String> sessionSecret,
@@ -49,6 +50,7 @@ public record AppConfig(
                 r.optional("DATABASE_URL").map(DatabaseUrl::parse),
                 Path.of(r.optional("DATA_DIR").orElse("data")),
                 r.optional("REDIS_URL").map(v -> r.requireScheme("REDIS_URL", v, "redis", "rediss")),
+                r.optional("REDIS_PREFIX").map(v -> r.pattern("REDIS_PREFIX", v, "[A-Za-z0-9_.-]{1,64}")).orElse("owc"),
                 s3(r),
                 r.optional("PUBLIC_BASE_URL").map(v -> r.origin("PUBLIC_BASE_URL", v)),
                 r.optional("SESSION_SECRET").map(v -> r.minLength("SESSION_SECRET", v, 32)),
@@ -81,13 +83,13 @@ public record AppConfig(
 
     /** Copy with another port (tests and benchmarks bind port 0). */
     public AppConfig withPort(int newPort) {
-        return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
+        return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
-        return new AppConfig(port, Optional.of(url), dataDir, redisUrl, s3, publicBaseUrl, sessionSecret,
+        return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
     }
 
@@ -136,6 +138,13 @@ public record AppConfig(
                 default -> Duration.ofHours(amount);
             };
             return new RateLimit.Quota(Integer.parseInt(m.group(1)), period);
+        }
+
+        String pattern(String name, String value, String regex) {
+            if (!value.matches(regex)) {
+                throw new ConfigException(name, "must match " + regex + ", got '" + value + "'");
+            }
+            return value;
         }
 
         String minLength(String name, String value, int min) {

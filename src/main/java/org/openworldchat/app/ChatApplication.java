@@ -2,37 +2,37 @@ package org.openworldchat.app;
 
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.guest.SessionTokens;
 import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
-import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HealthEndpoints;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.ImagesEndpoint;
-import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.http.MessagesEndpoint;
 import org.openworldchat.http.MetricsEndpoint;
+import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.SessionEndpoint;
 import org.openworldchat.http.StaticFiles;
+import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.metrics.ChatMetrics;
-import org.openworldchat.presence.InMemoryPresence;
 import org.openworldchat.presence.PresenceService;
-import org.openworldchat.ratelimit.InMemoryRateLimiter;
 import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
-import org.openworldchat.upload.LocalDiskObjectStorage;
-import org.openworldchat.upload.ObjectStorage;
-import org.openworldchat.upload.S3ObjectStorage;
+import org.openworldchat.retention.RetentionJob;
+import org.openworldchat.retention.RetentionSchedule;
+import org.openworldchat.retention.RetentionScheduler;
 import org.openworldchat.upload.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,46 +47,66 @@ public final class ChatApplication implements AutoCloseable {
     private static final int DB_POOL_SIZE = 16;
 
     private final Database database;
+    private final Infrastructure infrastructure;
     private final ExecutorService executor;
     private final MessageService messages;
     private final PresenceService presence;
     private final RealtimeServer realtime;
     private final ChatMetrics metrics;
+    private final RetentionJob retention;
+    private final RetentionScheduler retentionScheduler;
 
-    private ChatApplication(Database database, ExecutorService executor, MessageService messages,
-                            PresenceService presence, RealtimeServer realtime, ChatMetrics metrics) {
-        this.metrics = metrics;
+    private ChatApplication(Database database, Infrastructure infrastructure, ExecutorService executor,
+                            MessageService messages, PresenceService presence, RealtimeServer realtime,
+                            ChatMetrics metrics, RetentionJob retention, RetentionScheduler retentionScheduler) {
+        this.retention = retention;
+        this.retentionScheduler = retentionScheduler;
         this.database = database;
+        this.infrastructure = infrastructure;
         this.executor = executor;
         this.messages = messages;
         this.presence = presence;
         this.realtime = realtime;
+        this.metrics = metrics;
     }
 
     public static ChatApplication start(AppConfig config, Clock clock) {
+        // Checked before anything starts, so a bad CLEANUP_CRON stops the server with one line.
+        RetentionSchedule retentionSchedule = RetentionSchedule.parse(config.cleanupCron());
         byte[] secret = SessionSecret.resolve(config);
         ChatMetrics metrics = new ChatMetrics();
         Database database = Database.open(config.databaseUrl(), config.dataDir(), DB_POOL_SIZE, metrics.registry());
+        Infrastructure infrastructure;
+        try {
+            infrastructure = Infrastructure.create(config, clock);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics);
+        RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics,
+                infrastructure.bus());
 
         GuestService guests = new GuestService(database.jdbi(), clock);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
-        PresenceService presence = new PresenceService(new InMemoryPresence(), realtime.presenceEvents(),
+        PresenceService presence = new PresenceService(infrastructure.presence(), realtime.presenceEvents(),
                 PresenceService.DEFAULT_INTERVAL);
         metrics.gauge("owc.guests.online", "Guests with a username and a joined socket", () -> presence.counts().online());
         metrics.gauge("owc.guests.watching", "Guests with a joined socket", () -> presence.counts().watching());
-        RateLimits limits = new RateLimits(new InMemoryRateLimiter(config.rateLimits(), clock));
-        ObjectStorage storage = objectStorage(config);
-        UploadService uploads = new UploadService(database.jdbi(), storage, clock, config.publicBaseUrl(), limits);
+        RateLimits limits = new RateLimits(infrastructure.limiter());
+        UploadService uploads = new UploadService(database.jdbi(), infrastructure.storage(), clock,
+                config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, MessageService.WriteSettings.DEFAULT);
         ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
-
-        HealthEndpoints health = new HealthEndpoints(List.of(
-                check("database", database::ping), check("images", uploads::storageAnswers)));
         OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());
+        RetentionJob retention = new RetentionJob(database.jdbi(), infrastructure.storage(), expiry, clock, nodeName());
+
+        List<HealthEndpoints.Check> checks = new ArrayList<>();
+        checks.add(new HealthCheck("database", database::ping));
+        checks.addAll(infrastructure.checks());
+        HealthEndpoints health = new HealthEndpoints(checks);
         HttpRouter router = new HttpRouter(executor, origins, metrics)
                 .route(HttpMethod.GET, "/", StaticFiles.file("/index.html", "text/html; charset=utf-8"))
                 .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
@@ -103,15 +123,24 @@ public final class ChatApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             presence.close();
             messages.close();
+            infrastructure.close();
             database.close();
             metrics.close();
             throw new StartupException("cannot listen on port " + config.port() + ": " + Database.rootMessage(e), e);
         }
-        return new ChatApplication(database, executor, messages, presence, realtime, metrics);
+        RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
+        retentionScheduler.start();
+        return new ChatApplication(database, infrastructure, executor, messages, presence, realtime, metrics,
+                retention, retentionScheduler);
     }
 
     public int port() {
         return realtime.port();
+    }
+
+    /** The retention job, to run it outside its schedule (tests, operators). */
+    public RetentionJob retention() {
+        return retention;
     }
 
     /** Graceful stop: refuse new connections, let events in flight finish and their writes commit, then close. */
@@ -119,6 +148,7 @@ public final class ChatApplication implements AutoCloseable {
     public void close() {
         log.info("stopping: no new connections");
         realtime.stopAccepting();
+        retentionScheduler.close();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -130,34 +160,23 @@ public final class ChatApplication implements AutoCloseable {
         messages.close();
         presence.close();
         realtime.stop();
+        infrastructure.close();
         database.close();
         metrics.close();
         log.info("stopped");
     }
 
-    /** S3 when a bucket is configured, else a directory under the data directory. */
-    private static ObjectStorage objectStorage(AppConfig config) {
-        if (config.s3().isPresent()) {
-            return new S3ObjectStorage(config.s3().get());
-        }
+    /**
+     * Names this process where nodes share a table ({@code retention_runs}): the host, the process
+     * and a random part, since several servers can run in one process (tests) or on one host.
+     */
+    private static String nodeName() {
+        String host;
         try {
-            return new LocalDiskObjectStorage(config.dataDir().resolve("uploads"));
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            throw new StartupException("cannot create " + config.dataDir().resolve("uploads") + ": " + e.getMessage(), e);
+            host = "unknown-host";
         }
-    }
-
-    private static HealthEndpoints.Check check(String name, BooleanSupplier probe) {
-        return new HealthEndpoints.Check() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean ok() {
-                return probe.getAsBoolean();
-            }
-        };
+        return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -99,7 +99,7 @@ final class BatchingMessageWriter implements MessageWriter {
     private void store(List<Pending> batch) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
-            BatchResult stored = jdbi.inTransaction(h -> insert(h, batch, now));
+            BatchResult stored = insertRetryingOnce(batch, now);
             for (Pending p : batch) {
                 Stored s = stored.lookup(p.message());
                 if (s == null) {
@@ -113,6 +113,24 @@ final class BatchingMessageWriter implements MessageWriter {
             for (Pending p : batch) {
                 p.result().completeExceptionally(e);
             }
+        }
+    }
+
+    /**
+     * A pooled connection that died while the database restarted fails the first batch that uses
+     * it. Such a failure is retried once on a fresh connection. That is safe even if the first
+     * attempt did commit (the connection died during COMMIT): the retry inserts the same ids, skips
+     * them as conflicts and reads them back as this batch's own rows.
+     */
+    private BatchResult insertRetryingOnce(List<Pending> batch, Instant now) {
+        try {
+            return jdbi.inTransaction(h -> insert(h, batch, now));
+        } catch (RuntimeException first) {
+            if (!ConnectionFailures.isConnectionLost(first)) {
+                throw first;
+            }
+            log.atInfo().addKeyValue("batch", batch.size()).log("retrying a message batch on a fresh connection");
+            return jdbi.inTransaction(h -> insert(h, batch, now));
         }
     }
 
@@ -145,7 +163,7 @@ final class BatchingMessageWriter implements MessageWriter {
                         FROM unnest(:ids, :contents, :images, :senders, :names, :replies, :clientIds)
                              WITH ORDINALITY AS u(id, content, image_url, sender_id, sender_name, reply_to, client_id, ord)
                         ORDER BY u.ord
-                        ON CONFLICT (sender_id, client_message_id) DO NOTHING
+                        ON CONFLICT DO NOTHING
                         RETURNING id""")
                 .bind("now", MessageRows.utc(now))
                 .bindArray("ids", UUID.class, ids)
@@ -161,8 +179,22 @@ final class BatchingMessageWriter implements MessageWriter {
         for (UUID id : inserted) {
             created.put(id, new Stored(id, now, true));
         }
-        Map<ClientKey, Stored> earlier = inserted.size() < n ? findEarlier(h, batch, created) : Map.of();
+        if (inserted.size() < n) {
+            created.putAll(findOwn(h, ids, created));
+        }
+        Map<ClientKey, Stored> earlier = created.size() < n ? findEarlier(h, batch, created) : Map.of();
         return new BatchResult(created, earlier);
+    }
+
+    /** Rows with this batch's own ids: stored by an attempt whose commit went through unseen. */
+    private static Map<UUID, Stored> findOwn(Handle h, List<UUID> ids, Map<UUID, Stored> inserted) {
+        List<UUID> missing = ids.stream().filter(id -> !inserted.containsKey(id)).toList();
+        Map<UUID, Stored> found = new HashMap<>();
+        h.createQuery("SELECT id, created_at FROM messages WHERE id = ANY(:ids)")
+                .bindArray("ids", UUID.class, missing)
+                .map((rs, ctx) -> new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), true))
+                .forEach(stored -> found.put(stored.id(), stored));
+        return found;
     }
 
     /** The rows that sends skipped by ON CONFLICT collided with: earlier sends with the same retry key. */

@@ -39,6 +39,26 @@ public final class InMemoryPresence implements Presence {
         }
     }
 
+    synchronized UUID guestOf(String socketId) {
+        return guestBySocket.get(socketId);
+    }
+
+    synchronized boolean isWatching(UUID guestId) {
+        return socketsByGuest.containsKey(guestId);
+    }
+
+    synchronized boolean isOnline(UUID guestId) {
+        return active.contains(guestId);
+    }
+
+    synchronized Set<UUID> watchingGuests() {
+        return Set.copyOf(socketsByGuest.keySet());
+    }
+
+    synchronized Set<UUID> onlineGuests() {
+        return Set.copyOf(active);
+    }
+
     @Override
     public synchronized Counts counts() {
         // "active" only ever holds guests that have a socket, so its size is the online count.

@@ -64,5 +64,12 @@ public final class PresenceService implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("presence store did not close cleanly: {}", e.getMessage());
+            }
+        }
     }
 }

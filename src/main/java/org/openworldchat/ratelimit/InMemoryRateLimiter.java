@@ -1,7 +1,6 @@
 package org.openworldchat.ratelimit;
 
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,26 +40,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
         RateLimit.Quota quota = quotas.getOrDefault(limit, limit.defaultQuota());
         Bucket bucket = buckets.computeIfAbsent(new Key(limit, subject), k -> newBucket(quota));
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        if (probe.isConsumed()) {
-            return Optional.empty();
-        }
-        // The refused attempt counts too, up to one period of debt (so a refusal never lasts
-        // longer than one period after the hammering stops).
-        if (bucket.getAvailableTokens() > -quota.permits()) {
-            bucket.consumeIgnoringRateLimits(1);
-        }
-        return Optional.of(Duration.ofNanos(Math.max(probe.getNanosToWaitForRefill(), nanosUntilOneToken(bucket, quota))));
-    }
-
-    private static long nanosUntilOneToken(Bucket bucket, RateLimit.Quota quota) {
-        long missing = 1 - bucket.getAvailableTokens();
-        return missing <= 0 ? 0 : missing * quota.period().toNanos() / quota.permits();
+        return BucketRules.attempt(bucket, quota);
     }
 
     private Bucket newBucket(RateLimit.Quota quota) {
         return Bucket.builder()
-                .addLimit(l -> l.capacity(quota.permits()).refillGreedy(quota.permits(), quota.period()))
+                .addLimit(BucketRules.configuration(quota).getBandwidths()[0])
                 .withCustomTimePrecision(time)
                 .build();
     }
@@ -71,7 +56,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     /** Bucket4j time from the injected clock, so tests move time instead of sleeping. */
-    private record ClockTimeMeter(Clock clock) implements TimeMeter {
+    record ClockTimeMeter(Clock clock) implements TimeMeter {
         @Override
         public long currentTimeNanos() {
             return clock.millis() * 1_000_000L;

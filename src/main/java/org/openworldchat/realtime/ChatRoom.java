@@ -19,31 +19,46 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
 
     private final SocketIOServer server;
     private final ChatMetrics metrics;
+    private final ClusterBus bus;
 
-    ChatRoom(SocketIOServer server, ChatMetrics metrics) {
+    ChatRoom(SocketIOServer server, ChatMetrics metrics, ClusterBus bus) {
         this.server = server;
         this.metrics = metrics;
+        this.bus = bus;
+        bus.start(this::deliver);
     }
 
     @Override
     public void published(Message message) {
         metrics.messageSent();
-        broadcast(ServerEvent.NEW_MESSAGE, WireFormat.message(message));
+        everywhere(ServerEvent.NEW_MESSAGE, WireFormat.message(message));
     }
 
     @Override
     public void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions) {
         metrics.reactionToggled();
-        broadcast(ServerEvent.MESSAGE_REACTION_UPDATED,
+        everywhere(ServerEvent.MESSAGE_REACTION_UPDATED,
                 Map.of("messageId", messageId.toString(), "reactions", WireFormat.reactions(reactions)));
     }
 
+    /**
+     * Every node reads the same shared counts and announces them to its own sockets, so counts
+     * never travel over the bus (that would multiply them by the number of nodes).
+     */
     @Override
     public void countsChanged(Presence.Counts counts) {
-        broadcast(ServerEvent.ONLINE_USERS_COUNT, Map.of("count", counts.online(), "watching", counts.watching()));
+        deliver(new ClusterBus.Broadcast(ServerEvent.ONLINE_USERS_COUNT.wireName(),
+                Map.of("count", counts.online(), "watching", counts.watching())));
     }
 
-    void broadcast(ServerEvent event, Object payload) {
-        server.getRoomOperations(NAME).sendEvent(event.wireName(), payload);
+    /** To this node's sockets now, and to the other nodes' through the bus. */
+    private void everywhere(ServerEvent event, Object payload) {
+        ClusterBus.Broadcast broadcast = new ClusterBus.Broadcast(event.wireName(), payload);
+        deliver(broadcast);
+        bus.publish(broadcast);
+    }
+
+    private void deliver(ClusterBus.Broadcast broadcast) {
+        server.getRoomOperations(NAME).sendEvent(broadcast.event(), broadcast.payload());
     }
 }

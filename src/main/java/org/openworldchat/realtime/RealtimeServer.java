@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.http.ClientAddress;
@@ -54,7 +55,8 @@ public final class RealtimeServer {
     private final ChatMetrics metrics;
     private Channel serverChannel;
 
-    public RealtimeServer(int port, int maxSocketsPerAddress, ExecutorService executor, ChatMetrics metrics) {
+    public RealtimeServer(int port, int maxSocketsPerAddress, ExecutorService executor, ChatMetrics metrics,
+                          ClusterBus bus) {
         this.executor = executor;
         this.metrics = metrics;
         this.connections = new ConnectionLimiter(maxSocketsPerAddress);
@@ -89,7 +91,7 @@ public final class RealtimeServer {
         config.setSocketConfig(socketConfig);
         this.server = new SocketIOServer(config);
         LibraryWorkarounds.stopDefaultScheduler(server);
-        this.room = new ChatRoom(server, metrics);
+        this.room = new ChatRoom(server, metrics, bus);
         metrics.gauge("owc.sockets", "Connected Socket.IO sockets on this node", sockets::size);
     }
 
@@ -136,6 +138,7 @@ public final class RealtimeServer {
             if (socket != null) {
                 connections.release(socket.address());
                 services.presence().leave(socket.socketId());
+                keepAlive(services.guests(), socket);
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
@@ -164,6 +167,31 @@ public final class RealtimeServer {
     /** Closes every connection and the event loops. */
     public void stop() {
         server.stop();
+    }
+
+    /**
+     * Leaving the chat counts as activity: a reader who kept a tab open for days, sending nothing,
+     * is marked active when the tab closes, so the retention job (guests inactive for 30 days)
+     * keeps them. Runs off the event loop, which never blocks on SQL; a socket that never joined
+     * the chat did nothing worth recording.
+     */
+    private void keepAlive(GuestService guests, SocketContext socket) {
+        if (!socket.joined()) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    guests.touch(socket.guestId());
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("guestId", socket.guestId()).addKeyValue("error", e.toString())
+                            .log("last activity not recorded");
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // The server is stopping and closes its last sockets; their clients rejoin elsewhere,
+            // which counts as activity there.
+        }
     }
 
     private static UUID guestOf(SocketIOClient client) {

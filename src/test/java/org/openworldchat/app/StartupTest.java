@@ -82,6 +82,14 @@ class StartupTest {
         assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: PORT: must be between 0 and 65535, got 99999");
     }
 
+    @Test
+    void aBadCleanupCronStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of("CLEANUP_CRON", "every hour"));
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertThat(r.stderr()).startsWith("open-world-chat: configuration error: CLEANUP_CRON: ");
+    }
+
     private record Result(int exit, String stdout, String stderr) {
     }
 

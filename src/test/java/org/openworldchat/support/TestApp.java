@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openworldchat.app.AppConfig;
 import org.openworldchat.app.ChatApplication;
 import org.openworldchat.app.DatabaseUrl;
+import org.openworldchat.retention.RetentionJob;
 
 /**
  * The real server, wired by {@link ChatApplication} exactly as in production, on a random port,
@@ -29,6 +30,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     private ChatApplication app;
     private DatabaseUrl database;
     private MutableClock clock;
+    private Path dataDir;
     private boolean ownsDatabase;
 
     private TestApp(Map<String, String> env) {
@@ -85,11 +87,18 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(db);
             this.database = db;
             this.clock = testClock;
+            this.dataDir = dataDir;
             this.ownsDatabase = owns;
             this.app = ChatApplication.start(config, testClock);
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // A start that fails (tests of bad configuration) leaves no test database behind.
+            if (owns) {
+                TestDatabases.drop(db);
+            }
+            throw e;
         }
     }
 
@@ -107,6 +116,16 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
 
     public DatabaseUrl database() {
         return database;
+    }
+
+    /** The server's {@code DATA_DIR} (local uploads live under {@code uploads/}). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The server's retention job, to run it now instead of waiting for its schedule. */
+    public RetentionJob retention() {
+        return app.retention();
     }
 
     public Connection sql() throws SQLException {

@@ -1,0 +1,67 @@
+package org.openworldchat.ratelimit;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.openworldchat.contract.RateLimit;
+import org.openworldchat.redis.OutageLog;
+import org.openworldchat.redis.RedisConnections;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rate limits shared by every node: the same token buckets, kept in Redis by Bucket4j's
+ * compare-and-swap protocol, so a guest cannot multiply its allowance by spreading tabs over
+ * nodes. While Redis is away each node limits with its own buckets (per node, so a guest on two
+ * nodes gets twice the allowance meanwhile), and logs the outage once.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
+
+    private final LettuceBasedProxyManager<byte[]> buckets;
+    private final Map<RateLimit, RateLimit.Quota> quotas;
+    private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
+    private final RateLimiter fallback;
+    private final RedisConnections redis;
+    private final OutageLog outage = new OutageLog(log, "Redis (rate limits)");
+
+    public RedisRateLimiter(RedisConnections redis, Map<RateLimit, RateLimit.Quota> quotas, Clock clock) {
+        this.redis = redis;
+        this.quotas = Map.copyOf(quotas);
+        for (RateLimit limit : RateLimit.values()) {
+            configurations.put(limit, BucketRules.configuration(quota(limit)));
+        }
+        this.fallback = new InMemoryRateLimiter(quotas, clock);
+        this.buckets = Bucket4jLettuce.casBasedBuilder(redis.binary())
+                .clientClock(new InMemoryRateLimiter.ClockTimeMeter(clock))
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
+    }
+
+    @Override
+    public Optional<Duration> attempt(RateLimit limit, String subject) {
+        try {
+            byte[] key = redis.key("rate:" + limit.name() + ":" + subject).getBytes(StandardCharsets.UTF_8);
+            Optional<Duration> wait = BucketRules.attempt(
+                    buckets.builder().build(key, () -> configurations.get(limit)), quota(limit));
+            outage.succeeded();
+            return wait;
+        } catch (RuntimeException e) {
+            outage.failed(e);
+            return fallback.attempt(limit, subject);
+        }
+    }
+
+    private RateLimit.Quota quota(RateLimit limit) {
+        return quotas.getOrDefault(limit, limit.defaultQuota());
+    }
+}

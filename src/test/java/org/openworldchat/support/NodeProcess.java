@@ -1,0 +1,143 @@
+package org.openworldchat.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.openworldchat.app.DatabaseUrl;
+import org.openworldchat.app.Main;
+
+/**
+ * A server node in its own JVM, started exactly as {@code java -jar} would start it, so a test
+ * can kill it without warning ({@code kill -9}) and see what the other nodes make of it.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private NodeProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static NodeProcess start(DatabaseUrl database, Map<String, String> env) {
+        try {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("owc-node");
+            Path log = dir.resolve("node.log");
+            Map<String, String> vars = new HashMap<>();
+            vars.put("PORT", String.valueOf(port));
+            vars.put("DATA_DIR", dir.resolve("data").toString());
+            vars.put("SESSION_SECRET", TestApp.SESSION_SECRET);
+            vars.put("DATABASE_URL", jdbcUrl(database));
+            vars.put("RATE_LIMIT_MESSAGES", "100000/1s");
+            vars.put("RATE_LIMIT_REACTIONS", "100000/1s");
+            vars.put("MAX_SOCKETS_PER_IP", "100000");
+            vars.putAll(env);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.equals("REDIS_URL") || k.equals("DATABASE_URL"));
+            pb.environment().putAll(vars);
+            NodeProcess node = new NodeProcess(pb.start(), port, log);
+            node.awaitHealthy();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** {@code kill -9}: no shutdown hook, no goodbye to Redis. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void awaitHealthy() {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node exited: " + log());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        kill();
+        throw new IllegalStateException("node not ready within 60 s: " + log());
+    }
+
+    private static String jdbcUrl(DatabaseUrl url) {
+        String jdbc = url.jdbcUrl();
+        if (url.user() != null && !jdbc.contains("user=")) {
+            jdbc += (jdbc.contains("?") ? "&" : "?") + "user=" + url.user();
+        }
+        if (url.password() != null && !jdbc.contains("password=")) {
+            jdbc += "&password=" + url.password();
+        }
+        return jdbc;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroyForcibly();
+        }
+    }
+}

@@ -30,7 +30,8 @@ public record AppConfig(
         String cleanupCron,
         int maxSocketsPerIp,
         boolean trustProxy,
-        Map<RateLimit, RateLimit.Quota> rateLimits) {
+        Map<RateLimit, RateLimit.Quota> rateLimits,
+        int messageWriteBatch) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -62,7 +63,8 @@ public record AppConfig(
                 r.optional("CLEANUP_CRON").orElse("0 * * * *"),
                 r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
                 r.bool("TRUST_PROXY", false),
-                rateLimits(r));
+                rateLimits(r),
+                r.integer("MESSAGE_WRITE_BATCH", 256, 1, 10_000));
     }
 
     private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {
@@ -84,13 +86,15 @@ public record AppConfig(
     /** Copy with another port (tests and benchmarks bind port 0). */
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                messageWriteBatch);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits);
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                messageWriteBatch);
     }
 
     private record Reader(Map<String, String> env) {

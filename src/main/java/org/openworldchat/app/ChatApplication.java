@@ -97,7 +97,8 @@ public final class ChatApplication implements AutoCloseable {
         UploadService uploads = new UploadService(database.jdbi(), infrastructure.storage(), clock,
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
-                uploads, limits, MessageService.WriteSettings.DEFAULT);
+                uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),
+                        MessageService.WriteSettings.DEFAULT.queueCapacity()));
         ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
         OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());

@@ -115,7 +115,7 @@ public final class ChatApplication implements AutoCloseable {
                 .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie, metrics),
                         UploadEndpoint.MAX_REQUEST_BYTES)
                 .routePrefix(HttpMethod.GET, UploadService.PATH_PREFIX, new ImagesEndpoint(uploads))
-                .route(HttpMethod.GET, "/health", health::health)
+                .routeInline(HttpMethod.GET, "/health", health::health)
                 .route(HttpMethod.GET, "/ready", health::ready)
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(metrics));
         try {

@@ -35,6 +35,7 @@ public final class HttpRouter {
     private final Map<String, Map<HttpMethod, Endpoint>> routes = new HashMap<>();
     private final Map<String, Map<HttpMethod, Endpoint>> prefixes = new HashMap<>();
     private final Map<String, Integer> bodyLimits = new HashMap<>();
+    private final java.util.Set<String> inline = new java.util.HashSet<>();
     private final ExecutorService executor;
     private final OriginPolicy origins;
     private final ChatMetrics metrics;
@@ -56,6 +57,15 @@ public final class HttpRouter {
         return route(method, path, endpoint);
     }
 
+    /**
+     * A route answered on the connection's own thread, skipping the executor: only for endpoints
+     * that never block (the liveness probe must answer even when every worker is busy).
+     */
+    public HttpRouter routeInline(HttpMethod method, String path, Endpoint endpoint) {
+        inline.add(path);
+        return route(method, path, endpoint);
+    }
+
     /** A route for every path under {@code prefix} (which ends with a slash). */
     public HttpRouter routePrefix(HttpMethod method, String prefix, Endpoint endpoint) {
         prefixes.computeIfAbsent(prefix, p -> new HashMap<>()).put(method, endpoint);
@@ -69,6 +79,10 @@ public final class HttpRouter {
 
     /** Runs the call's endpoint on the executor and writes the reply to the channel. */
     void dispatch(Channel channel, HttpCall call, boolean keepAlive) {
+        if (inline.contains(call.path())) {
+            write(channel, answer(call), keepAlive);
+            return;
+        }
         try {
             executor.execute(() -> write(channel, answer(call), keepAlive));
         } catch (RejectedExecutionException e) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.contract.ServiceUnavailableException;
@@ -31,7 +32,7 @@ final class BatchingMessageWriter implements MessageWriter {
     private static final Logger log = LoggerFactory.getLogger(BatchingMessageWriter.class);
     private static final long WRITE_LOCK = 0x6f77635f6d7367L; // "owc_msg"
 
-    private record Pending(NewMessage message, CompletableFuture<Stored> result) {
+    private record Pending(NewMessage message, Consumer<Stored> afterCommit, CompletableFuture<Stored> result) {
     }
 
     /** A sender's own retry key. */
@@ -67,9 +68,9 @@ final class BatchingMessageWriter implements MessageWriter {
     }
 
     @Override
-    public CompletableFuture<Stored> write(NewMessage message) {
+    public CompletableFuture<Stored> write(NewMessage message, Consumer<Stored> afterCommit) {
         CompletableFuture<Stored> result = new CompletableFuture<>();
-        if (!open || !queue.offer(new Pending(message, result))) {
+        if (!open || !queue.offer(new Pending(message, afterCommit, result))) {
             result.completeExceptionally(new ServiceUnavailableException(
                     open ? "the write queue is full" : "the server is shutting down", null));
         }
@@ -100,6 +101,17 @@ final class BatchingMessageWriter implements MessageWriter {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             BatchResult stored = insertRetryingOnce(batch, now);
+            // The batch is in seq order (the INSERT numbers rows in queue order), and so are these.
+            for (Pending p : batch) {
+                Stored s = stored.lookup(p.message());
+                if (s != null) {
+                    try {
+                        p.afterCommit().accept(s);
+                    } catch (RuntimeException e) {
+                        log.atWarn().setCause(e).log("after-commit action failed");
+                    }
+                }
+            }
             for (Pending p : batch) {
                 Stored s = stored.lookup(p.message());
                 if (s == null) {

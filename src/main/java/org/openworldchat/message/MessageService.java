@@ -81,18 +81,32 @@ public final class MessageService implements AutoCloseable {
         }
         MessageWriter.NewMessage draft = new MessageWriter.NewMessage(UUID.randomUUID(), content, imageUrl,
                 guestId, sender.username().orElseThrow(), request.replyToMessageId(), request.clientMessageId());
-        MessageWriter.Stored stored = await(writer.write(draft));
+        Message.ReplyPreview quoted = parent;
+        // Runs on the writer's thread right after the commit, in the order of the rows' seq, so every
+        // socket of this node receives new messages in the order JOIN_CHAT {since} pages them.
+        MessageWriter.Stored stored = await(writer.write(draft, committed -> {
+            if (committed.created() && broadcasts.claim(draft.id())) {
+                events.published(created(draft, quoted, committed));
+            }
+        }));
         Message message = stored.created()
-                ? new Message(draft.id(), content, imageUrl, guestId, draft.senderName(), draft.replyToMessageId(),
-                        parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()), draft.clientMessageId())
+                ? created(draft, parent, stored)
                 : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
         if (stored.created() && imageUrl != null) {
             images.attached(imageUrl, message.id());
         }
-        if (broadcasts.claim(message.id())) {
+        // A retry of a message this node stored but never announced (it failed, or another node
+        // stored it and died before announcing) is announced now.
+        if (!stored.created() && broadcasts.claim(message.id())) {
             events.published(message);
         }
         return new Sent(message, stored.created());
+    }
+
+    private Message created(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {
+        return new Message(draft.id(), draft.content(), draft.imageUrl(), draft.senderId(), draft.senderName(),
+                draft.replyToMessageId(), parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()),
+                draft.clientMessageId());
     }
 
     /**

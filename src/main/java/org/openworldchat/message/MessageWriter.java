@@ -22,8 +22,12 @@ interface MessageWriter extends AutoCloseable {
     record Stored(UUID id, Instant createdAt, boolean created) {
     }
 
-    /** Completes once the row is committed; completes exceptionally when nothing was stored. */
-    CompletableFuture<Stored> write(NewMessage message);
+    /**
+     * Completes once the row is committed; completes exceptionally when nothing was stored.
+     * {@code afterCommit} runs first, on the writer's own thread, for the messages of a batch in
+     * the order of their {@code seq}; it must be quick and must not throw.
+     */
+    CompletableFuture<Stored> write(NewMessage message, java.util.function.Consumer<Stored> afterCommit);
 
     /** Stops taking writes and finishes those already queued. */
     @Override

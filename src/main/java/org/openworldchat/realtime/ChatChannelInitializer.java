@@ -16,9 +16,14 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final HandshakeCookieHandler handshakeCookies;
     private final String socketIoPath;
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
+    private final SlowConsumerGuard slowConsumers = new SlowConsumerGuard();
 
-    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, String socketIoPath) {
+    private final ReadThrottle readThrottle;
+
+    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, ReadThrottle readThrottle,
+                           String socketIoPath) {
         this.router = router;
+        this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
     }
@@ -31,9 +36,11 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         // Next to the decoder it encodes every response, whoever writes it.
         pipeline.remove(HTTP_ENCODER);
         pipeline.addAfter(HTTP_REQUEST_DECODER, HTTP_ENCODER, new HttpResponseEncoder());
+        pipeline.addFirst("owcSlowConsumers", slowConsumers);
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
         // Sees the polling GETs and the decoded websocket packets before the library handles them.
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
+        pipeline.addBefore(PACKET_HANDLER, "owcReadThrottle", readThrottle);
     }
 }

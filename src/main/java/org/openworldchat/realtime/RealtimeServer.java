@@ -142,7 +142,8 @@ public final class RealtimeServer {
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections), CONTEXT + "/"));
+                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections),
+                new ReadThrottle(sockets), CONTEXT + "/"));
         ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
         serverChannel = bound.channel();
         log.atInfo().addKeyValue("port", port()).log("listening");

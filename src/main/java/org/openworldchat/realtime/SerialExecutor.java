@@ -20,6 +20,7 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Runnable onDrained;
 
     SerialExecutor(Executor delegate, int limit) {
         this.delegate = delegate;
@@ -34,6 +35,27 @@ final class SerialExecutor implements Executor {
         }
         tasks.add(task);
         schedule();
+    }
+
+    /** Events waiting or running. */
+    int pending() {
+        return pending.get();
+    }
+
+    /** Runs {@code action} once, as soon as the backlog is down to an eighth of the limit. */
+    void whenDrained(Runnable action) {
+        onDrained = action;
+        if (pending.get() <= limit / 8) {
+            notifyDrained();
+        }
+    }
+
+    private void notifyDrained() {
+        Runnable action = onDrained;
+        if (action != null) {
+            onDrained = null;
+            action.run();
+        }
     }
 
     private void schedule() {
@@ -51,8 +73,11 @@ final class SerialExecutor implements Executor {
         try {
             Runnable task;
             while ((task = tasks.poll()) != null) {
-                pending.decrementAndGet();
+                int left = pending.decrementAndGet();
                 task.run();
+                if (left <= limit / 8) {
+                    notifyDrained();
+                }
             }
         } finally {
             running.set(false);

@@ -41,6 +41,16 @@ final class SocketContext {
         return executor;
     }
 
+    /** Events of this socket not yet answered. */
+    int backlog() {
+        return executor.pending();
+    }
+
+    /** Runs {@code action} once this socket's backlog has drained. */
+    void whenDrained(Runnable action) {
+        executor.whenDrained(action);
+    }
+
     boolean joined() {
         return joined;
     }

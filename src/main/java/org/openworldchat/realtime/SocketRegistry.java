@@ -18,6 +18,10 @@ final class SocketRegistry {
         return sockets.get(client.getSessionId());
     }
 
+    SocketContext get(UUID sessionId) {
+        return sockets.get(sessionId);
+    }
+
     SocketContext remove(SocketIOClient client) {
         return sockets.remove(client.getSessionId());
     }

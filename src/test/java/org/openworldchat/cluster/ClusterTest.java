@@ -112,7 +112,7 @@ class ClusterTest {
             int watching = base.get("watchingCount").asInt();
             String cookie = cookieFor(node1);
             NodeProcess doomed = NodeProcess.start(database, env);
-            try (ChatClient victim = ChatClient.connect(doomed.baseUrl(), cookie)) {
+            try (doomed; ChatClient victim = ChatClient.connect(doomed.baseUrl(), cookie)) {
                 victim.setUsername("on_doomed_node");
                 victim.join();
                 Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->

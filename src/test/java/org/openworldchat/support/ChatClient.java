@@ -136,6 +136,20 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** Emits with an ack callback; empty when no ack came within {@code timeout} (or the socket is gone). */
+    public java.util.Optional<JsonNode> tryEmit(String event, Object payload, Duration timeout) {
+        if (!socket.connected()) {
+            return java.util.Optional.empty();
+        }
+        CompletableFuture<JsonNode> ack = new CompletableFuture<>();
+        socket.emit(event, toOrgJson(payload), (Ack) args -> ack.complete(args.length == 0 ? JSON.nullNode() : toJson(args[0])));
+        try {
+            return java.util.Optional.of(ack.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Emits raw arguments (any number, any JSON shape) with an ack callback. */
     public JsonNode emitArgs(String event, Object... args) {
         CompletableFuture<JsonNode> ack = new CompletableFuture<>();

@@ -51,7 +51,10 @@ public final class NodeProcess implements AutoCloseable {
                     Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.equals("REDIS_URL") || k.equals("DATABASE_URL"));
             pb.environment().putAll(vars);
-            NodeProcess node = new NodeProcess(pb.start(), port, log);
+            Process process = pb.start();
+            // Never leave a node behind, even when the test JVM itself is stopped.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            NodeProcess node = new NodeProcess(process, port, log);
             node.awaitHealthy();
             return node;
         } catch (IOException e) {
@@ -71,6 +74,33 @@ public final class NodeProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The process's resident memory (heap, direct buffers and all), from /proc. */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public Http http() {
+        return new Http(baseUrl());
+    }
+
+    /** SIGTERM, then waits for the exit; returns the exit code. */
+    public int terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the node did not stop within " + within + ": " + log());
+        }
+        return process.exitValue();
     }
 
     public String log() {

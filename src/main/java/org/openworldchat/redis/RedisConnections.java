@@ -21,6 +21,8 @@ import java.util.UUID;
 public final class RedisConnections implements AutoCloseable {
 
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /** Setting up a connection (handshake included) may take longer than a command on a busy host. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> commands;
@@ -32,13 +34,13 @@ public final class RedisConnections implements AutoCloseable {
     public RedisConnections(String url, String prefix) {
         this.prefix = prefix;
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(COMMAND_TIMEOUT);
+        uri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
                 .build());
         try {
             this.commands = client.connect();

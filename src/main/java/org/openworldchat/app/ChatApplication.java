@@ -110,6 +110,10 @@ public final class ChatApplication implements AutoCloseable {
         HealthEndpoints health = new HealthEndpoints(checks);
         HttpRouter router = new HttpRouter(executor, origins, metrics)
                 .route(HttpMethod.GET, "/", StaticFiles.file("/index.html", "text/html; charset=utf-8"))
+                .routePrefix(HttpMethod.GET, "/css/", StaticFiles.directory("/css/"))
+                .routePrefix(HttpMethod.GET, "/js/", StaticFiles.directory("/js/"))
+                .routePrefix(HttpMethod.GET, "/img/", StaticFiles.directory("/img/"))
+                .routePrefix(HttpMethod.GET, "/vendor/", StaticFiles.directory("/vendor/"))
                 .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
                 .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages))
                 .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie, metrics),

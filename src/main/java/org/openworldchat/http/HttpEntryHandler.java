@@ -22,6 +22,8 @@ import org.openworldchat.contract.ErrorCode;
  */
 public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
+    static final long DISCARD_BYTES = 8L * 1024 * 1024;
+
     private final HttpRouter router;
     private final String socketIoPath;
     private boolean passing;
@@ -29,6 +31,8 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private boolean tooLarge;
     private int maxBody;
+    /** Bytes of a refused body still read and dropped, so the client gets to read the 413. */
+    private long discardBudget = -1;
 
     public HttpEntryHandler(HttpRouter router, String socketIoPath) {
         this.router = router;
@@ -75,12 +79,36 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         } else if (HttpUtil.getContentLength(request, -1L) > maxBody) {
             // Refuse before reading a byte of it; the connection closes after the answer.
             current = null;
-            router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+            refuseTooLarge(ctx);
+        }
+    }
+
+    /**
+     * Answers 413 at once. Closing right away would make the peer, still sending, see a reset
+     * instead of the answer; so a bounded amount more is read and dropped (never buffered) before
+     * the connection is closed: at most {@link #DISCARD_BYTES}, then it is closed anyway.
+     */
+    private void refuseTooLarge(ChannelHandlerContext ctx) {
+        tooLarge = true;
+        releaseBody();
+        discardBudget = DISCARD_BYTES;
+        router.rejectKeepingOpen(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+    }
+
+    private void discard(ChannelHandlerContext ctx, HttpContent content) {
+        discardBudget -= content.content().readableBytes();
+        if (content instanceof LastHttpContent || discardBudget < 0) {
+            discardBudget = -1;
+            ctx.close();
         }
     }
 
     private void collect(ChannelHandlerContext ctx, HttpContent content) {
         try {
+            if (discardBudget >= 0) {
+                discard(ctx, content);
+                return;
+            }
             if (current == null) {
                 return;
             }
@@ -88,10 +116,9 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
             if (tooLarge || body.readableBytes() + chunk.readableBytes() > maxBody) {
                 // Answer as soon as the limit is crossed; the rest of the body is never buffered.
                 if (!tooLarge) {
-                    tooLarge = true;
-                    releaseBody();
                     current = null;
-                    router.reject(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+                    refuseTooLarge(ctx);
+                    discard(ctx, content);
                 }
             } else if (chunk.isReadable()) {
                 body.addComponent(true, chunk.retain());

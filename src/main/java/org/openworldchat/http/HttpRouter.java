@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.HashMap;
@@ -100,6 +101,11 @@ public final class HttpRouter {
         refuse(channel, code, message);
     }
 
+    /** A refusal whose connection the caller closes later (after draining what the peer still sends). */
+    void rejectKeepingOpen(Channel channel, ErrorCode code, String message) {
+        write(channel, Json.error(ErrorMapper.describe(new ChatException(code, message))), false, false);
+    }
+
     HttpReply answer(HttpCall call) {
         HttpReply reply = route(call);
         if (origins.isAllowedCrossOrigin(call.headers())) {
@@ -156,15 +162,21 @@ public final class HttpRouter {
     }
 
     private static void write(Channel channel, HttpReply reply, boolean keepAlive) {
+        write(channel, reply, keepAlive, !keepAlive);
+    }
+
+    private static void write(Channel channel, HttpReply reply, boolean keepAlive, boolean closeAfter) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         response.headers().add(reply.headers());
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         SecurityHeaders.apply(response.headers());
-        HttpUtil.setContentLength(response, reply.body().length);
+        if (!HttpResponseStatus.NOT_MODIFIED.equals(reply.status())) {
+            HttpUtil.setContentLength(response, reply.body().length);
+        }
         HttpUtil.setKeepAlive(response, keepAlive);
         var future = channel.writeAndFlush(response);
-        if (!keepAlive) {
+        if (closeAfter) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
     }

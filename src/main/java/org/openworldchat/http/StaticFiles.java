@@ -1,34 +1,101 @@
 package org.openworldchat.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 
-/** Serves the web client's files from the class path ({@code /web}). */
+/**
+ * Serves the web client's files from the class path ({@code /web}): the page itself, and the
+ * files directly inside a few folders ({@code /css/}, {@code /js/}, ...). A file name is one path
+ * segment of plain characters with a known extension, so nothing outside those folders can be
+ * named. Files are revalidated on every use ({@code no-cache} with an {@code ETag}), which keeps
+ * a new release's page and modules consistent without renaming them.
+ */
 public final class StaticFiles {
 
     private static final String ROOT = "/web";
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9][A-Za-z0-9_-]*)*\\.[A-Za-z0-9]+");
+    private static final Map<String, String> TYPES = Map.of(
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "map", "application/json; charset=utf-8",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "txt", "text/plain; charset=utf-8");
 
     private StaticFiles() {
     }
 
+    /** One file, loaded at start: a missing page is a build error, not a 404 at run time. */
     public static Endpoint file(String resource, String contentType) {
-        byte[] bytes = load(ROOT + resource);
-        return call -> HttpReply.of(HttpResponseStatus.OK, contentType, bytes)
-                .withHeader("Cache-Control", "no-cache");
+        Loaded file = load(ROOT + resource, contentType)
+                .orElseThrow(() -> new IllegalStateException("missing resource " + ROOT + resource));
+        return file::reply;
     }
 
-    private static byte[] load(String resource) {
+    /** Every file directly inside {@code prefix} (a route prefix such as {@code /js/}), loaded on first use. */
+    public static Endpoint directory(String prefix) {
+        Map<String, Optional<Loaded>> cache = new ConcurrentHashMap<>();
+        return call -> {
+            String name = call.path().substring(prefix.length());
+            String type = FILE_NAME.matcher(name).matches() ? TYPES.get(extension(name)) : null;
+            if (type == null) {
+                throw new ChatException(ErrorCode.NOT_FOUND);
+            }
+            return cache.computeIfAbsent(name, n -> load(ROOT + prefix + n, type))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND))
+                    .reply(call);
+        };
+    }
+
+    private static String extension(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static Optional<Loaded> load(String resource, String contentType) {
         try (InputStream in = StaticFiles.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "missing resource " + resource);
+                return Optional.empty();
             }
-            return in.readAllBytes();
+            byte[] bytes = in.readAllBytes();
+            return Optional.of(new Loaded(bytes, contentType, etag(bytes)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String etag(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Loaded(byte[] bytes, String contentType, String etag) {
+
+        HttpReply reply(HttpCall call) {
+            boolean fresh = call.headers().getAll(HttpHeaderNames.IF_NONE_MATCH).stream()
+                    .flatMap(v -> Arrays.stream(v.split(",")))
+                    .map(String::trim)
+                    .anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag) || tag.equals("*"));
+            HttpReply reply = fresh
+                    ? HttpReply.of(HttpResponseStatus.NOT_MODIFIED, contentType, new byte[0])
+                    : HttpReply.of(HttpResponseStatus.OK, contentType, bytes);
+            return reply.withHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache").withHeader(HttpHeaderNames.ETAG, etag);
         }
     }
 }

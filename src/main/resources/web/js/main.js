@@ -158,8 +158,10 @@ async function toggleReaction(messageId, emoji) {
   if (!messageId || !(await ensureUsername())) return;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const ack = await connection.call("SEND_REACTION", { messageId, emoji });
-      list.updateReactions(ack.messageId, ack.reactions);
+      // The ack holds the reactions as this toggle left them; toggles of other guests committed
+      // with it may already have been announced. MESSAGE_REACTION_UPDATED carries the committed
+      // state and always follows, so the list is updated from that alone.
+      await connection.call("SEND_REACTION", { messageId, emoji });
       return;
     } catch (error) {
       if (error.code === "USERNAME_REQUIRED" && attempt === 0 && (await askUsername())) continue;

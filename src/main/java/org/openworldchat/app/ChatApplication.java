@@ -50,6 +50,7 @@ public final class ChatApplication implements AutoCloseable {
     private final Infrastructure infrastructure;
     private final ExecutorService executor;
     private final MessageService messages;
+    private final ReactionService reactions;
     private final PresenceService presence;
     private final RealtimeServer realtime;
     private final ChatMetrics metrics;
@@ -57,7 +58,8 @@ public final class ChatApplication implements AutoCloseable {
     private final RetentionScheduler retentionScheduler;
 
     private ChatApplication(Database database, Infrastructure infrastructure, ExecutorService executor,
-                            MessageService messages, PresenceService presence, RealtimeServer realtime,
+                            MessageService messages, ReactionService reactions, PresenceService presence,
+                            RealtimeServer realtime,
                             ChatMetrics metrics, RetentionJob retention, RetentionScheduler retentionScheduler) {
         this.retention = retention;
         this.retentionScheduler = retentionScheduler;
@@ -65,6 +67,7 @@ public final class ChatApplication implements AutoCloseable {
         this.infrastructure = infrastructure;
         this.executor = executor;
         this.messages = messages;
+        this.reactions = reactions;
         this.presence = presence;
         this.realtime = realtime;
         this.metrics = metrics;
@@ -128,6 +131,7 @@ public final class ChatApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             presence.close();
             messages.close();
+            reactions.close();
             infrastructure.close();
             database.close();
             metrics.close();
@@ -135,7 +139,7 @@ public final class ChatApplication implements AutoCloseable {
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();
-        return new ChatApplication(database, infrastructure, executor, messages, presence, realtime, metrics,
+        return new ChatApplication(database, infrastructure, executor, messages, reactions, presence, realtime, metrics,
                 retention, retentionScheduler);
     }
 
@@ -163,6 +167,7 @@ public final class ChatApplication implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         messages.close();
+        reactions.close();
         presence.close();
         realtime.stop();
         infrastructure.close();

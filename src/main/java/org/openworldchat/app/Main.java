@@ -1,5 +1,6 @@
 package org.openworldchat.app;
 
+import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty samples buffers for leak reports by default, at a cost on every write of every
+        // broadcast. The tests keep it on; a deployment turns it back on with
+        // -Dio.netty.leakDetection.level=simple when chasing a leak.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         AppConfig config;
         try {
             config = AppConfig.fromEnvironment(Environment.load());

@@ -13,6 +13,7 @@ public final class GuestService {
     private final GuestRepository repository;
     private final UsernamePolicy policy = new UsernamePolicy();
     private final Clock clock;
+    private final KnownWriters writers = new KnownWriters(200_000);
 
     public GuestService(Jdbi jdbi, Clock clock) {
         this.repository = new GuestRepository(jdbi);
@@ -38,10 +39,27 @@ public final class GuestService {
         return guest;
     }
 
+    /**
+     * The gate in front of every write, without a query for a guest this node already saw with a
+     * username. Returns the name last seen: messages take their sender's current name from the
+     * database as they are stored (another node may have renamed the guest); this one is the fallback.
+     */
+    public String requireWriterName(UUID guestId) {
+        String known = writers.username(guestId);
+        if (known != null) {
+            return known;
+        }
+        String username = requireWriter(guestId).username().orElseThrow();
+        writers.remember(guestId, username);
+        return username;
+    }
+
     public Guest setUsername(UUID guestId, String requested) {
         UsernamePolicy.Username name = policy.parse(requested);
         try {
-            return repository.setUsername(guestId, name.display(), name.keys(), clock.instant());
+            Guest guest = repository.setUsername(guestId, name.display(), name.keys(), clock.instant());
+            guest.username().ifPresent(username -> writers.remember(guestId, username));
+            return guest;
         } catch (GuestRepository.UsernameConflict e) {
             throw new ChatException(ErrorCode.USERNAME_TAKEN);
         }

@@ -8,21 +8,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ServiceUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer thread per node drains a bounded queue and stores whatever has accumulated (up to
- * {@code maxBatch}) in one transaction and one INSERT. Under load many sends share a round trip;
- * when idle a send is written alone at once. A {@code maxBatch} of 1 switches batching off.
+ * One writer thread per node (a {@link BatchingQueue}) stores whatever sends have accumulated (up
+ * to {@code maxBatch}) in one transaction and one INSERT. A {@code maxBatch} of 1 switches
+ * batching off.
  *
  * <p>Each transaction first takes a cluster-wide advisory lock, so rows get their {@code seq} in
  * commit order even with several nodes writing.
@@ -51,50 +49,23 @@ final class BatchingMessageWriter implements MessageWriter {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final int maxBatch;
-    private final BlockingQueue<Pending> queue;
-    private final Thread thread;
-    private volatile boolean open = true;
+    private final BatchingQueue<Pending> queue;
 
     BatchingMessageWriter(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
-        if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be at least 1");
-        }
         this.jdbi = jdbi;
         this.clock = clock;
-        this.maxBatch = maxBatch;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.thread = Thread.ofPlatform().name("message-writer").daemon(true).start(this::run);
+        this.queue = new BatchingQueue<>("message-writer", maxBatch, queueCapacity, this::store);
     }
 
     @Override
     public CompletableFuture<Stored> write(NewMessage message, Consumer<Stored> afterCommit) {
         CompletableFuture<Stored> result = new CompletableFuture<>();
-        if (!open || !queue.offer(new Pending(message, afterCommit, result))) {
-            result.completeExceptionally(new ServiceUnavailableException(
-                    open ? "the write queue is full" : "the server is shutting down", null));
+        try {
+            queue.offer(new Pending(message, afterCommit, result));
+        } catch (ServiceUnavailableException e) {
+            result.completeExceptionally(e);
         }
         return result;
-    }
-
-    private void run() {
-        List<Pending> batch = new ArrayList<>(maxBatch);
-        while (open || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                store(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
     }
 
     private void store(List<Pending> batch) {
@@ -167,16 +138,18 @@ final class BatchingMessageWriter implements MessageWriter {
             replies.add(m.replyToMessageId());
             clientIds.add(m.clientMessageId());
         }
-        List<UUID> inserted = h.createQuery("""
+        List<Stored> inserted = h.createQuery("""
                         INSERT INTO messages (id, content, image_url, sender_id, sender_name,
                                               reply_to_message_id, client_message_id, created_at)
-                        SELECT u.id, u.content, u.image_url, u.sender_id, u.sender_name,
+                        SELECT u.id, u.content, u.image_url, u.sender_id,
+                               coalesce((SELECT g.username FROM guest_users g
+                                         WHERE g.guest_id = u.sender_id AND g.username IS NOT NULL), u.sender_name),
                                (SELECT p.id FROM messages p WHERE p.id = u.reply_to), u.client_id, :now
                         FROM unnest(:ids, :contents, :images, :senders, :names, :replies, :clientIds)
                              WITH ORDINALITY AS u(id, content, image_url, sender_id, sender_name, reply_to, client_id, ord)
                         ORDER BY u.ord
                         ON CONFLICT DO NOTHING
-                        RETURNING id""")
+                        RETURNING id, sender_name""")
                 .bind("now", MessageRows.utc(now))
                 .bindArray("ids", UUID.class, ids)
                 .bindArray("contents", String.class, contents)
@@ -185,11 +158,11 @@ final class BatchingMessageWriter implements MessageWriter {
                 .bindArray("names", String.class, names)
                 .bindArray("replies", UUID.class, replies)
                 .bindArray("clientIds", UUID.class, clientIds)
-                .mapTo(UUID.class)
+                .map((rs, ctx) -> new Stored(rs.getObject("id", UUID.class), now, true, rs.getString("sender_name")))
                 .list();
         Map<UUID, Stored> created = new HashMap<>();
-        for (UUID id : inserted) {
-            created.put(id, new Stored(id, now, true));
+        for (Stored row : inserted) {
+            created.put(row.id(), row);
         }
         if (inserted.size() < n) {
             created.putAll(findOwn(h, ids, created));
@@ -202,9 +175,10 @@ final class BatchingMessageWriter implements MessageWriter {
     private static Map<UUID, Stored> findOwn(Handle h, List<UUID> ids, Map<UUID, Stored> inserted) {
         List<UUID> missing = ids.stream().filter(id -> !inserted.containsKey(id)).toList();
         Map<UUID, Stored> found = new HashMap<>();
-        h.createQuery("SELECT id, created_at FROM messages WHERE id = ANY(:ids)")
+        h.createQuery("SELECT id, created_at, sender_name FROM messages WHERE id = ANY(:ids)")
                 .bindArray("ids", UUID.class, missing)
-                .map((rs, ctx) -> new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), true))
+                .map((rs, ctx) -> new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), true,
+                        rs.getString("sender_name")))
                 .forEach(stored -> found.put(stored.id(), stored));
         return found;
     }
@@ -221,25 +195,21 @@ final class BatchingMessageWriter implements MessageWriter {
             }
         }
         h.createQuery("""
-                        SELECT m.id, m.sender_id, m.client_message_id, m.created_at FROM messages m
+                        SELECT m.id, m.sender_id, m.client_message_id, m.created_at, m.sender_name FROM messages m
                         JOIN unnest(:senders, :clientIds) AS k(sender_id, client_id)
                           ON m.sender_id = k.sender_id AND m.client_message_id = k.client_id""")
                 .bindArray("senders", UUID.class, senders)
                 .bindArray("clientIds", UUID.class, clientIds)
                 .map((rs, ctx) -> Map.entry(
                         new ClientKey(rs.getObject("sender_id", UUID.class), rs.getObject("client_message_id", UUID.class)),
-                        new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), false)))
+                        new Stored(rs.getObject("id", UUID.class), MessageRows.instant(rs, "created_at"), false,
+                                rs.getString("sender_name"))))
                 .forEach(e -> result.put(e.getKey(), e.getValue()));
         return result;
     }
 
     @Override
     public void close() {
-        open = false;
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.close();
     }
 }

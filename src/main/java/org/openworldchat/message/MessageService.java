@@ -7,15 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.RateLimit;
-import org.openworldchat.contract.ServiceUnavailableException;
-import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.ratelimit.RateLimits;
 
@@ -61,7 +57,7 @@ public final class MessageService implements AutoCloseable {
 
     public Sent send(UUID guestId, SendMessage request) {
         limits.check(RateLimit.MESSAGE, guestId);
-        Guest sender = guests.requireWriter(guestId);
+        String senderName = guests.requireWriterName(guestId);
         String content = ContentNormalizer.normalize(request.content());
         String imageUrl = request.imageUrl();
         if (imageUrl != null && !images.isIssuedTo(imageUrl, guestId)) {
@@ -80,7 +76,7 @@ public final class MessageService implements AutoCloseable {
                     .orElseThrow(() -> new ChatException(ErrorCode.REPLY_TARGET_NOT_FOUND));
         }
         MessageWriter.NewMessage draft = new MessageWriter.NewMessage(UUID.randomUUID(), content, imageUrl,
-                guestId, sender.username().orElseThrow(), request.replyToMessageId(), request.clientMessageId());
+                guestId, senderName, request.replyToMessageId(), request.clientMessageId());
         Message.ReplyPreview quoted = parent;
         // Runs on the writer's thread right after the commit, in the order of the rows' seq, so every
         // socket of this node receives new messages in the order JOIN_CHAT {since} pages them.
@@ -104,7 +100,7 @@ public final class MessageService implements AutoCloseable {
     }
 
     private Message created(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {
-        return new Message(draft.id(), draft.content(), draft.imageUrl(), draft.senderId(), draft.senderName(),
+        return new Message(draft.id(), draft.content(), draft.imageUrl(), draft.senderId(), stored.senderName(),
                 draft.replyToMessageId(), parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()),
                 draft.clientMessageId());
     }
@@ -147,19 +143,7 @@ public final class MessageService implements AutoCloseable {
     }
 
     private static MessageWriter.Stored await(java.util.concurrent.CompletableFuture<MessageWriter.Stored> pending) {
-        try {
-            return pending.get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new ServiceUnavailableException("the message was not stored in time", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceUnavailableException("interrupted while storing", e);
-        }
+        return BatchingQueue.await(pending, WRITE_TIMEOUT_MS);
     }
 
     /** Stops taking sends and stores those already queued. */

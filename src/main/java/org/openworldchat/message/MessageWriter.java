@@ -10,16 +10,20 @@ import java.util.concurrent.CompletableFuture;
  */
 interface MessageWriter extends AutoCloseable {
 
-    /** A message to store; {@code createdAt} is decided by the writer. */
+    /**
+     * A message to store; {@code createdAt} is decided by the writer, and so is the stored sender
+     * name: the guest's current username, or {@code senderName} when the guest row is gone.
+     */
     record NewMessage(UUID id, String content, String imageUrl, UUID senderId, String senderName,
                       UUID replyToMessageId, UUID clientMessageId) {
     }
 
     /**
      * What the database holds after the write: the new row ({@code created}), or the row an
-     * earlier send with the same sender and {@code clientMessageId} stored.
+     * earlier send with the same sender and {@code clientMessageId} stored. {@code senderName} is
+     * the sender's username as stored with the row.
      */
-    record Stored(UUID id, Instant createdAt, boolean created) {
+    record Stored(UUID id, Instant createdAt, boolean created, String senderName) {
     }
 
     /**

@@ -27,6 +27,8 @@ public final class ChatMetrics implements AutoCloseable {
     private final Counter messages;
     private final Counter reactions;
     private final Counter uploads;
+    private final Counter sharedFrames;
+    private final Counter encodedFrames;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public ChatMetrics() {
@@ -39,6 +41,12 @@ public final class ChatMetrics implements AutoCloseable {
         messages = Counter.builder("owc.messages.sent").description("Messages stored and announced").register(registry);
         reactions = Counter.builder("owc.reactions").description("Reaction toggles applied").register(registry);
         uploads = Counter.builder("owc.uploads").description("Images uploaded").register(registry);
+        sharedFrames = Counter.builder("owc.broadcast.deliveries").tag("encoding", "shared")
+                .description("Broadcast deliveries, by whether the socket got the shared frame or its own encoding")
+                .register(registry);
+        encodedFrames = Counter.builder("owc.broadcast.deliveries").tag("encoding", "per_socket")
+                .description("Broadcast deliveries, by whether the socket got the shared frame or its own encoding")
+                .register(registry);
     }
 
     /** For libraries that publish their own meters (the database pool). */
@@ -54,12 +62,18 @@ public final class ChatMetrics implements AutoCloseable {
         messages.increment();
     }
 
-    public void reactionToggled() {
-        reactions.increment();
+    public void reactionsToggled(int toggles) {
+        reactions.increment(toggles);
     }
 
     public void imageUploaded() {
         uploads.increment();
+    }
+
+    /** One broadcast delivered: to {@code shared} sockets as the shared frame, to {@code encoded} one by one. */
+    public void broadcastDelivered(int shared, int encoded) {
+        sharedFrames.increment(shared);
+        encodedFrames.increment(encoded);
     }
 
     public void refused(ErrorCode code) {

@@ -4,27 +4,25 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Toggles on {@code messages.reactions} (JSONB: emoji → guest ids, first reacted first). One
  * UPDATE per toggle: the row lock serializes concurrent toggles and each one is re-evaluated
- * against the row as the previous one left it, so no update is lost.
+ * against the row as the previous one left it, so no update is lost. Statements run on the
+ * caller's handle, inside the batch's transaction.
  */
 final class ReactionRepository {
 
-    private final Jdbi jdbi;
-
-    ReactionRepository(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    private ReactionRepository() {
     }
 
     /**
      * Adds the guest to the emoji's list, or removes it when present (dropping an emptied emoji).
      * Empty when the message is unknown or expired, or when a new emoji would exceed {@code maxEmojis}.
      */
-    Optional<String> toggle(UUID messageId, String emoji, UUID guestId, Instant cutoff, int maxEmojis) {
-        return jdbi.withHandle(h -> h.createQuery("""
+    static Optional<String> toggle(Handle h, UUID messageId, String emoji, UUID guestId, Instant cutoff, int maxEmojis) {
+        return h.createQuery("""
                         UPDATE messages SET reactions = CASE
                             WHEN jsonb_exists(reactions -> CAST(:emoji AS text), CAST(:guest AS text)) THEN
                                 CASE WHEN jsonb_array_length(reactions -> CAST(:emoji AS text)) = 1
@@ -45,15 +43,15 @@ final class ReactionRepository {
                 .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC))
                 .bind("maxEmojis", maxEmojis)
                 .mapTo(String.class)
-                .findOne());
+                .findOne();
     }
 
-    boolean exists(UUID messageId, Instant cutoff) {
-        return jdbi.withHandle(h -> h.createQuery(
+    static boolean exists(Handle h, UUID messageId, Instant cutoff) {
+        return h.createQuery(
                         "SELECT EXISTS (SELECT 1 FROM messages WHERE id = :id AND created_at > :cutoff)")
                 .bind("id", messageId)
                 .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC))
                 .mapTo(Boolean.class)
-                .one());
+                .one();
     }
 }

@@ -1,6 +1,5 @@
 package org.openworldchat.realtime;
 
-import com.corundumstudio.socketio.SocketIOServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,12 +16,12 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
 
     static final String NAME = "chat";
 
-    private final SocketIOServer server;
+    private final RoomBroadcaster broadcaster;
     private final ChatMetrics metrics;
     private final ClusterBus bus;
 
-    ChatRoom(SocketIOServer server, ChatMetrics metrics, ClusterBus bus) {
-        this.server = server;
+    ChatRoom(RoomBroadcaster broadcaster, ChatMetrics metrics, ClusterBus bus) {
+        this.broadcaster = broadcaster;
         this.metrics = metrics;
         this.bus = bus;
         bus.start(this::deliver);
@@ -35,8 +34,8 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
     }
 
     @Override
-    public void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions) {
-        metrics.reactionToggled();
+    public void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions, int toggles) {
+        metrics.reactionsToggled(toggles);
         everywhere(ServerEvent.MESSAGE_REACTION_UPDATED,
                 Map.of("messageId", messageId.toString(), "reactions", WireFormat.reactions(reactions)));
     }
@@ -59,6 +58,6 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
     }
 
     private void deliver(ClusterBus.Broadcast broadcast) {
-        server.getRoomOperations(NAME).sendEvent(broadcast.event(), broadcast.payload());
+        broadcaster.send(NAME, broadcast.event(), broadcast.payload());
     }
 }

@@ -11,9 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs one socket's events one after another, in arrival order, on a shared executor (virtual
  * threads), so that a client's two sends are stored in the order it sent them while other
  * sockets proceed in parallel. Bounded: a socket that piles up more than {@code limit} events
- * gets the next ones refused instead of growing the heap.
+ * gets the next ones refused instead of growing the heap. Fair: a run handles at most
+ * {@value #FAIR_SHARE} events and then queues itself again behind everyone else's work. Virtual
+ * threads are never preempted, and a flooding socket whose queue never empties (its refusals
+ * do not block) would otherwise keep a carrier thread to itself, starving every other socket and
+ * the HTTP routes.
  */
 final class SerialExecutor implements Executor {
+
+    static final int FAIR_SHARE = 8;
 
     private final Executor delegate;
     private final int limit;
@@ -72,7 +78,8 @@ final class SerialExecutor implements Executor {
     private void drain() {
         try {
             Runnable task;
-            while ((task = tasks.poll()) != null) {
+            int handled = 0;
+            while (handled++ < FAIR_SHARE && (task = tasks.poll()) != null) {
                 int left = pending.decrementAndGet();
                 task.run();
                 if (left <= limit / 8) {

@@ -76,11 +76,13 @@ class HistoryTest {
         try (ChatClient w = app.writer("bulk_w"); ChatClient reader = app.client()) {
             String first = w.send("anchor").get("id").asText();
             // Bulk rows straight into the table, as an operator or an import would.
-            try (var c = app.sql()) {
-                c.createStatement().executeUpdate("""
+            // Stamped with the server's clock, which another test of this class may have moved on.
+            try (var c = app.sql(); var insert = c.prepareStatement("""
                         INSERT INTO messages (id, content, sender_id, sender_name, created_at)
-                        SELECT gen_random_uuid(), 'bulk ' || g, gen_random_uuid(), 'bulk', now()
-                        FROM generate_series(1, 520) g ORDER BY g""");
+                        SELECT gen_random_uuid(), 'bulk ' || g, gen_random_uuid(), 'bulk', ?
+                        FROM generate_series(1, 520) g ORDER BY g""")) {
+                insert.setObject(1, app.clock().instant().atOffset(java.time.ZoneOffset.UTC));
+                insert.executeUpdate();
             }
             JsonNode page1 = reader.emit("JOIN_CHAT", Map.of("since", first)).get("messages");
             assertThat(page1).hasSize(500);

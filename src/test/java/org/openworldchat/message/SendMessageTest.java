@@ -200,4 +200,27 @@ class SendMessageTest {
             }
         }
     }
+
+    /**
+     * The username gate is remembered per node, but the name a message carries is read from the
+     * database as the message is stored: a rename made elsewhere (another node) shows at once.
+     */
+    @Test
+    void theStoredNameIsTheCurrentOneEvenAfterARenameElsewhere() throws Exception {
+        try (ChatClient carol = app.writer("carol_before")) {
+            assertThat(carol.send("first").get("senderName").asText()).isEqualTo("carol_before");
+            String guestId = carol.join().get("guestId").asText();
+            try (Connection c = app.sql()) {
+                c.createStatement().executeUpdate(
+                        "UPDATE guest_users SET username = 'carol_after' WHERE guest_id = '" + guestId + "'");
+            }
+            JsonNode second = carol.send("second");
+            assertThat(second.get("senderName").asText()).isEqualTo("carol_after");
+            try (Connection c = app.sql(); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT sender_name FROM messages WHERE id = '" + second.get("id").asText() + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("carol_after");
+            }
+        }
+    }
 }

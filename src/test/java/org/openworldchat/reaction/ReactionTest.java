@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
@@ -26,6 +27,27 @@ class ReactionTest {
 
     private static JsonNode react(ChatClient c, String messageId, String emoji) {
         return c.emit("SEND_REACTION", Map.of("messageId", messageId, "emoji", emoji));
+    }
+
+    /** Every guest toggles at the same moment, each on its own pool thread; the acks in guest order. */
+    private static List<JsonNode> reactAtOnce(List<ChatClient> guests, ExecutorService pool,
+                                              IntFunction<String> messageIdOf, String emoji) {
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        for (int i = 0; i < guests.size(); i++) {
+            ChatClient c = guests.get(i);
+            String messageId = messageIdOf.apply(i);
+            acks.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return react(c, messageId, emoji);
+            }, pool));
+        }
+        go.countDown();
+        return acks.stream().map(CompletableFuture::join).toList();
     }
 
     @Test
@@ -127,20 +149,7 @@ class ReactionTest {
                 guests.add(c);
                 guestIds.add(c.join().get("guestId").asText());
             }
-            CountDownLatch go = new CountDownLatch(1);
-            List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
-            for (ChatClient c : guests) {
-                acks.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return react(c, id, "👍");
-                }, pool));
-            }
-            go.countDown();
-            List<JsonNode> results = acks.stream().map(CompletableFuture::join).toList();
+            List<JsonNode> results = reactAtOnce(guests, pool, i -> id, "👍");
 
             List<String> stored = new ArrayList<>();
             try (Connection sql = app.sql(); ResultSet rs = sql.createStatement().executeQuery(
@@ -159,6 +168,50 @@ class ReactionTest {
                     assertThat(list.get(j).asText()).isEqualTo(stored.get(j));
                 }
             }
+        } finally {
+            guests.forEach(ChatClient::close);
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Toggles that arrive together are applied in one transaction. A refused one among them (an
+     * unknown message) is refused alone, the others apply, and the room hears the committed state.
+     */
+    @Test
+    void togglesAppliedTogetherAreRefusedOneByOneAndAnnouncedAsCommitted() throws Exception {
+        int n = 30;
+        List<ChatClient> guests = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try (ChatClient author = app.writer("react_mixed"); ChatClient watcher = app.client()) {
+            watcher.join();
+            String id = author.send("mixed batch").get("id").asText();
+            String unknown = UUID.randomUUID().toString();
+            for (int i = 0; i < n; i++) {
+                guests.add(app.writer("mixed_" + i));
+            }
+            List<JsonNode> acks = reactAtOnce(guests, pool, i -> i % 3 == 0 ? unknown : id, "🎉");
+            int applied = 0;
+            for (int i = 0; i < n; i++) {
+                JsonNode ack = acks.get(i);
+                if (i % 3 == 0) {
+                    assertThat(ChatClient.errorCode(ack)).isEqualTo("MESSAGE_NOT_FOUND");
+                } else {
+                    assertThat(ChatClient.ok(ack).at("/reactions/🎉").size()).isPositive();
+                    applied++;
+                }
+            }
+            JsonNode last = null;
+            int seen = 0;
+            while (seen < applied) {
+                last = watcher.next("MESSAGE_REACTION_UPDATED");
+                if (last.at("/reactions/🎉").size() == applied) {
+                    break;
+                }
+                seen++;
+            }
+            assertThat(last.get("messageId").asText()).isEqualTo(id);
+            assertThat(last.at("/reactions/🎉").size()).as("the announced state holds every applied toggle").isEqualTo(applied);
         } finally {
             guests.forEach(ChatClient::close);
             pool.shutdownNow();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SerialExecutorTest {
@@ -48,6 +50,29 @@ class SerialExecutorTest {
             latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A socket whose queue never empties (a flood of refused events) must not keep the thread to itself. */
+    @Test
+    void aQueueThatNeverEmptiesStillLetsOtherWorkRun() throws Exception {
+        ExecutorService oneThread = Executors.newSingleThreadExecutor();
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+            SerialExecutor flooding = new SerialExecutor(oneThread, 64);
+            Runnable[] refill = new Runnable[1];
+            refill[0] = () -> {
+                if (!stop.get()) {
+                    flooding.execute(refill[0]);
+                }
+            };
+            flooding.execute(refill[0]);
+            flooding.execute(refill[0]);
+            CompletableFuture<Void> other = CompletableFuture.runAsync(() -> { }, oneThread);
+            other.get(5, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            oneThread.shutdownNow();
         }
     }
 }

@@ -1,0 +1,62 @@
+package org.openworldchat.bench;
+
+/**
+ * Idle connections: how many joined sockets one server process holds, and what each costs.
+ * Idle = connected, Socket.IO connect ("40") done, JOIN_CHAT acked; afterwards they only answer pings.
+ * Memory per connection = (server VmRSS after the connections settled - VmRSS before) / held.
+ * This process stays below the file-descriptor cap: it opens at most
+ * {@code fdCap - (its own open fds) - fdReserve} sockets.
+ */
+final class IdleScenario {
+    private final Args a;
+    private final Target target;
+    private final Results out;
+
+    IdleScenario(Args a, Target target) {
+        this.a = a;
+        this.target = target;
+        this.out = new Results(target.label(), "idle");
+    }
+
+    void run() throws InterruptedException {
+        int wanted = a.integer("connections", 19_900);
+        int fdCap = a.integer("fdCap", 19_950);
+        long settleMillis = (long) (a.dbl("settleSeconds", 5) * 1000);
+        int ownFds = ProcStat.openFds(ProcStat.selfPid());
+        int connections = Math.min(wanted, fdCap - ownFds - a.integer("fdReserve", 10));
+        if (connections < wanted) {
+            Results.log("only %d connections fit under %d fds (%d already open)", connections, fdCap, ownFds);
+        }
+
+        Thread.sleep(settleMillis / 2);
+        long rssBefore = ProcStat.rssKb(target.pid());
+        Counters counters = new Counters();
+        try (EventLoop loop = new EventLoop("idle-sinks", 50, a.integer("sinkPollMillis", 25))) {
+            Opener opener = new Opener(loop, a.integer("connectConcurrency", 200));
+            Receiver receiver = new Receiver(counters, opener, null);
+            long t0 = System.nanoTime();
+            opener.open(connections, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
+            boolean done = opener.await(connections, (long) (a.dbl("openTimeoutSeconds", 240) * 1000));
+            double openSecs = (System.nanoTime() - t0) / 1e9;
+            Results.log("%s: %d joined, %d failed in %.1f s%s (first failure: %s)", target.label(), opener.readyCount(),
+                    opener.failedCount(), openSecs, done ? "" : " (timed out)", counters.firstClose);
+            Thread.sleep(settleMillis);
+            long rssAfter = ProcStat.rssKb(target.pid());
+            long held = opener.readyCount() - counters.closedAfterReady;
+            out.put("attempted", connections);
+            out.put("held", held);
+            out.put("failed", opener.failedCount());
+            out.put("dropped_after_join", counters.closedAfterReady);
+            out.put("open_per_s", opener.readyCount() / openSecs);
+            out.put("rss_before_kb", rssBefore);
+            out.put("rss_after_kb", rssAfter);
+            out.put("kb_per_conn", held == 0 ? Double.NaN : (rssAfter - rssBefore) / (double) held);
+            out.put("gen_fds", ProcStat.openFds(ProcStat.selfPid()));
+            if (counters.firstClose != null) {
+                out.put("first_close", counters.firstClose.replace(' ', '_'));
+            }
+            Results.log("%s: holding %d idle sockets, server RSS %d -> %d KiB = %.2f KiB/conn", target.label(), held,
+                    rssBefore, rssAfter, (rssAfter - rssBefore) / (double) Math.max(1, held));
+        }
+    }
+}

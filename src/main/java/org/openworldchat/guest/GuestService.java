@@ -45,12 +45,12 @@ public final class GuestService {
      * database as they are stored (another node may have renamed the guest); this one is the fallback.
      */
     public String requireWriterName(UUID guestId) {
-        String known = writers.username(guestId);
+        String known = writers.username(guestId, clock.instant());
         if (known != null) {
             return known;
         }
         String username = requireWriter(guestId).username().orElseThrow();
-        writers.remember(guestId, username);
+        writers.remember(guestId, username, clock.instant());
         return username;
     }
 
@@ -58,7 +58,7 @@ public final class GuestService {
         UsernamePolicy.Username name = policy.parse(requested);
         try {
             Guest guest = repository.setUsername(guestId, name.display(), name.keys(), clock.instant());
-            guest.username().ifPresent(username -> writers.remember(guestId, username));
+            guest.username().ifPresent(username -> writers.remember(guestId, username, clock.instant()));
             return guest;
         } catch (GuestRepository.UsernameConflict e) {
             throw new ChatException(ErrorCode.USERNAME_TAKEN);

@@ -1,16 +1,10 @@
 package org.openworldchat.message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Maps {@code messages} rows (joined with their reply parent) to {@link Message}. */
@@ -26,14 +20,9 @@ final class MessageRows {
             LEFT JOIN messages p ON p.id = m.reply_to_message_id AND p.created_at > :cutoff
             """;
 
-    private static final TypeReference<LinkedHashMap<String, List<UUID>>> REACTIONS = new TypeReference<>() {
-    };
-
-    private final ObjectMapper json;
     private final MessageExpiry expiry;
 
-    MessageRows(ObjectMapper json, MessageExpiry expiry) {
-        this.json = json;
+    MessageRows(MessageExpiry expiry) {
         this.expiry = expiry;
     }
 
@@ -50,21 +39,10 @@ final class MessageRows {
                 rs.getString("sender_name"),
                 rs.getObject("reply_to_message_id", UUID.class),
                 preview,
-                reactions(rs.getString("reactions")),
+                StoredReactions.parse(rs.getString("reactions")),
                 createdAt,
                 expiry.expiresAt(createdAt),
                 rs.getObject("client_message_id", UUID.class));
-    }
-
-    Map<String, List<UUID>> reactions(String stored) {
-        if (stored == null || stored.isEmpty()) {
-            return Map.of();
-        }
-        try {
-            return json.readValue(stored, REACTIONS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("messages.reactions holds invalid JSON", e);
-        }
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,6 +1,5 @@
 package org.openworldchat.message;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ public final class MessageService implements AutoCloseable {
         this.events = events;
         this.images = images;
         this.expiry = expiry;
-        this.repository = new MessageRepository(jdbi, new MessageRows(new ObjectMapper(), expiry), expiry);
+        this.repository = new MessageRepository(jdbi, new MessageRows(expiry), expiry);
         this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity());
     }
 
@@ -80,11 +79,11 @@ public final class MessageService implements AutoCloseable {
         Message.ReplyPreview quoted = parent;
         // Runs on the writer's thread right after the commit, in the order of the rows' seq, so every
         // socket of this node receives new messages in the order JOIN_CHAT {since} pages them.
-        MessageWriter.Stored stored = await(writer.write(draft, committed -> {
+        MessageWriter.Stored stored = BatchingQueue.await(writer.write(draft, committed -> {
             if (committed.created() && broadcasts.claim(draft.id())) {
                 events.published(created(draft, quoted, committed));
             }
-        }));
+        }), WRITE_TIMEOUT_MS);
         Message message = stored.created()
                 ? created(draft, parent, stored)
                 : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
@@ -140,10 +139,6 @@ public final class MessageService implements AutoCloseable {
         int end = content.codePointCount(0, content.length()) <= 140
                 ? content.length() : content.offsetByCodePoints(0, 140);
         return content.substring(0, end);
-    }
-
-    private static MessageWriter.Stored await(java.util.concurrent.CompletableFuture<MessageWriter.Stored> pending) {
-        return BatchingQueue.await(pending, WRITE_TIMEOUT_MS);
     }
 
     /** Stops taking sends and stores those already queued. */

@@ -1,8 +1,5 @@
 package org.openworldchat.reaction;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +15,7 @@ import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.message.StoredReactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +41,6 @@ final class BatchingReactionWriter implements AutoCloseable {
     record Committed(Map<String, List<UUID>> reactions, int toggles) {
     }
 
-    private static final TypeReference<LinkedHashMap<String, List<UUID>>> REACTIONS = new TypeReference<>() {
-    };
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Pending(Toggle toggle, CompletableFuture<String> result) {
     }
@@ -101,7 +96,7 @@ final class BatchingReactionWriter implements AutoCloseable {
         }
         latest.forEach((messageId, json) -> {
             try {
-                afterCommit.accept(messageId, new Committed(parse(json), toggles.get(messageId)));
+                afterCommit.accept(messageId, new Committed(StoredReactions.parse(json), toggles.get(messageId)));
             } catch (RuntimeException e) {
                 log.atWarn().setCause(e).log("after-commit action failed");
             }
@@ -118,14 +113,6 @@ final class BatchingReactionWriter implements AutoCloseable {
     private static ErrorCode refusal(Handle h, Toggle t) {
         return ReactionRepository.exists(h, t.messageId(), t.cutoff())
                 ? ErrorCode.TOO_MANY_REACTIONS : ErrorCode.MESSAGE_NOT_FOUND;
-    }
-
-    static Map<String, List<UUID>> parse(String stored) {
-        try {
-            return JSON.readValue(stored, REACTIONS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("messages.reactions holds invalid JSON", e);
-        }
     }
 
     @Override

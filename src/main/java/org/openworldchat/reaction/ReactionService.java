@@ -10,6 +10,7 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.MessageExpiry;
+import org.openworldchat.message.StoredReactions;
 import org.openworldchat.ratelimit.RateLimits;
 
 /** Emoji reactions: toggling a guest's reaction on an unexpired message, and announcing the new map. */
@@ -45,7 +46,7 @@ public final class ReactionService implements AutoCloseable {
         String canonical = emojis.canonical(emoji).orElseThrow(() -> new ChatException(ErrorCode.INVALID_EMOJI));
         String after = BatchingQueue.await(writer.submit(new BatchingReactionWriter.Toggle(
                 messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)), WRITE_TIMEOUT_MS);
-        return new Toggled(messageId, BatchingReactionWriter.parse(after));
+        return new Toggled(messageId, StoredReactions.parse(after));
     }
 
     /** Stops taking toggles and applies those already queued. */

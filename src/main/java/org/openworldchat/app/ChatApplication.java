@@ -49,6 +49,7 @@ public final class ChatApplication implements AutoCloseable {
     private final Database database;
     private final Infrastructure infrastructure;
     private final ExecutorService executor;
+    private final GuestService guests;
     private final MessageService messages;
     private final ReactionService reactions;
     private final PresenceService presence;
@@ -58,7 +59,7 @@ public final class ChatApplication implements AutoCloseable {
     private final RetentionScheduler retentionScheduler;
 
     private ChatApplication(Database database, Infrastructure infrastructure, ExecutorService executor,
-                            MessageService messages, ReactionService reactions, PresenceService presence,
+                            GuestService guests, MessageService messages, ReactionService reactions, PresenceService presence,
                             RealtimeServer realtime,
                             ChatMetrics metrics, RetentionJob retention, RetentionScheduler retentionScheduler) {
         this.retention = retention;
@@ -66,6 +67,7 @@ public final class ChatApplication implements AutoCloseable {
         this.database = database;
         this.infrastructure = infrastructure;
         this.executor = executor;
+        this.guests = guests;
         this.messages = messages;
         this.reactions = reactions;
         this.presence = presence;
@@ -132,6 +134,7 @@ public final class ChatApplication implements AutoCloseable {
             presence.close();
             messages.close();
             reactions.close();
+            guests.close();
             infrastructure.close();
             database.close();
             metrics.close();
@@ -139,7 +142,7 @@ public final class ChatApplication implements AutoCloseable {
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();
-        return new ChatApplication(database, infrastructure, executor, messages, reactions, presence, realtime, metrics,
+        return new ChatApplication(database, infrastructure, executor, guests, messages, reactions, presence, realtime, metrics,
                 retention, retentionScheduler);
     }
 
@@ -168,6 +171,7 @@ public final class ChatApplication implements AutoCloseable {
         }
         messages.close();
         reactions.close();
+        guests.close();
         presence.close();
         realtime.stop();
         infrastructure.close();

@@ -5,10 +5,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -30,18 +33,26 @@ final class GuestRepository {
         this.jdbi = jdbi;
     }
 
-    /** The guest, created on first sight, with {@code last_active_at} moved to {@code now}. */
-    Guest touch(UUID guestId, Instant now) {
+    /**
+     * The guests, each created on first sight, with {@code last_active_at} moved to {@code now}, in
+     * one statement. Rows are locked in id order, so two nodes touching overlapping guests at once
+     * wait for each other instead of deadlocking.
+     */
+    Map<UUID, Guest> touchAll(Collection<UUID> guestIds, Instant now) {
+        List<UUID> sorted = guestIds.stream().sorted().toList();
+        List<UUID> rowIds = sorted.stream().map(id -> UUID.randomUUID()).toList();
         return jdbi.withHandle(h -> h.createQuery("""
                         INSERT INTO guest_users (id, guest_id, last_active_at, created_at)
-                        VALUES (:id, :guestId, :now, :now)
+                        SELECT t.id, t.guest_id, :now, :now
+                        FROM unnest(:ids, :guestIds) AS t(id, guest_id)
+                        ORDER BY t.guest_id
                         ON CONFLICT (guest_id) DO UPDATE SET last_active_at = EXCLUDED.last_active_at
                         RETURNING guest_id, username""")
-                .bind("id", UUID.randomUUID())
-                .bind("guestId", guestId)
+                .bindArray("ids", UUID.class, rowIds)
+                .bindArray("guestIds", UUID.class, sorted)
                 .bind("now", utc(now))
                 .map((rs, ctx) -> map(rs))
-                .one());
+                .collect(Collectors.toMap(Guest::guestId, guest -> guest)));
     }
 
     Optional<Guest> find(UUID guestId) {

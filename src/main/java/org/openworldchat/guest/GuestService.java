@@ -8,21 +8,23 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.UsernameRequiredException;
 
 /** Guests and their usernames. Knows nothing of sockets or cookies. */
-public final class GuestService {
+public final class GuestService implements AutoCloseable {
 
     private final GuestRepository repository;
     private final UsernamePolicy policy = new UsernamePolicy();
     private final Clock clock;
     private final KnownWriters writers = new KnownWriters(200_000);
+    private final GuestTouches touches;
 
     public GuestService(Jdbi jdbi, Clock clock) {
         this.repository = new GuestRepository(jdbi);
         this.clock = clock;
+        this.touches = new GuestTouches(repository, clock);
     }
 
     /** The guest, created on first sight, marked active now. */
     public Guest touch(UUID guestId) {
-        return repository.touch(guestId, clock.instant());
+        return touches.touch(guestId);
     }
 
     /** The guest as stored, or a fresh one (without a username) when it was never stored or was deleted. */
@@ -63,5 +65,11 @@ public final class GuestService {
         } catch (GuestRepository.UsernameConflict e) {
             throw new ChatException(ErrorCode.USERNAME_TAKEN);
         }
+    }
+
+    /** Records the activity already queued, then takes no more. */
+    @Override
+    public void close() {
+        touches.close();
     }
 }

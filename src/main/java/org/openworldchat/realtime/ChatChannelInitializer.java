@@ -3,6 +3,7 @@ package org.openworldchat.realtime;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import java.util.List;
 import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
 
@@ -17,6 +18,8 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final String socketIoPath;
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
     private final SlowConsumerGuard slowConsumers = new SlowConsumerGuard();
+    private final WebSocketPipelineTrim pipelineTrim = new WebSocketPipelineTrim(List.of(
+            "owcHttp", "owcHandshake", AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
 
     private final ReadThrottle readThrottle;
 
@@ -42,5 +45,6 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         // Sees the polling GETs and the decoded websocket packets before the library handles them.
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
         pipeline.addBefore(PACKET_HANDLER, "owcReadThrottle", readThrottle);
+        pipeline.addBefore(PACKET_HANDLER, "owcPipelineTrim", pipelineTrim);
     }
 }

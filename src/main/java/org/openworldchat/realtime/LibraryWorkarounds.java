@@ -1,8 +1,11 @@
 package org.openworldchat.realtime;
 
+import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.lang.reflect.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,26 @@ final class LibraryWorkarounds {
             ((CancelableScheduler) scheduler.get(pipeline.get(server))).shutdown();
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("default scheduler not stopped: {}", e.toString());
+        }
+    }
+
+    /**
+     * The library keeps a copy of every handshake request header and query parameter for the
+     * socket's whole life, about a kilobyte and a half per socket, though once the socket is
+     * connected it reads only the Origin (for the CORS headers of polling responses). Keeps that
+     * one; everything this server needs from the handshake is in the socket's own context by now.
+     */
+    static void forgetHandshakeDetails(HandshakeData handshake) {
+        HttpHeaders headers = handshake.getHttpHeaders();
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        headers.clear();
+        if (origin != null) {
+            headers.set(HttpHeaderNames.ORIGIN, origin);
+        }
+        try {
+            handshake.getUrlParams().clear();
+        } catch (UnsupportedOperationException readOnly) {
+            // a library version that hands out a read-only copy keeps its parameters
         }
     }
 }

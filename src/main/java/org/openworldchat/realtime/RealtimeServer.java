@@ -138,6 +138,7 @@ public final class RealtimeServer {
                 return;
             }
             sockets.add(client, new SocketContext(client, guestOf(client), address, executor, MAX_PENDING_EVENTS_PER_SOCKET));
+            LibraryWorkarounds.forgetHandshakeDetails(client.getHandshakeData());
         });
         server.addDisconnectListener(client -> {
             SocketContext socket = sockets.remove(client);

@@ -3,7 +3,19 @@ package org.openworldchat.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
@@ -71,6 +83,61 @@ class GuestSessionTest {
             tab1.setUsername("tabby");
             JsonNode join = tab2.emit("JOIN_CHAT", null);
             assertThat(join.get("username").asText()).as("JOIN_CHAT twice is harmless").isEqualTo("tabby");
+        }
+    }
+
+    @Test
+    void manyJoinsAtOnceEachGetTheirOwnGuestOnce() throws Exception {
+        // Joins are recorded in batches; a batch may hold several tabs of one guest.
+        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
+        List<ChatClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                clients.add(ChatClient.connect(app.baseUrl(), i % 10 == 0 ? cookie : null, "websocket"));
+            }
+            List<CompletableFuture<JsonNode>> joins = clients.stream()
+                    .map(client -> CompletableFuture.supplyAsync(client::join)).toList();
+            Set<String> guests = new HashSet<>();
+            String tabGuest = null;
+            for (int i = 0; i < joins.size(); i++) {
+                String guestId = ChatClient.ok(joins.get(i).get()).get("guestId").asText();
+                guests.add(guestId);
+                if (i % 10 == 0) {
+                    assertThat(tabGuest == null || tabGuest.equals(guestId)).as("tabs of one cookie share a guest").isTrue();
+                    tabGuest = guestId;
+                }
+            }
+            assertThat(guests).hasSize(37);
+            try (Connection sql = app.sql(); ResultSet rs = sql.createStatement().executeQuery(
+                    "SELECT count(*), count(DISTINCT guest_id) FROM guest_users WHERE guest_id::text IN ('"
+                            + String.join("','", guests) + "')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("one row per guest").isEqualTo(37);
+                assertThat(rs.getInt(2)).isEqualTo(37);
+            }
+        } finally {
+            clients.forEach(ChatClient::close);
+        }
+    }
+
+    @Test
+    void oneGuestTouchedManyTimesAtOnceIsOneRow() throws Exception {
+        // The first touch occupies the batch writer; the others queue up behind it and go out as
+        // one batch that names the same guest thirty times.
+        Jdbi jdbi = Jdbi.create(app::sql);
+        UUID guestId = UUID.randomUUID();
+        try (GuestService guests = new GuestService(jdbi, app.clock());
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<Guest>> touches = IntStream.range(0, 30)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> guests.touch(guestId), threads)).toList();
+            for (CompletableFuture<Guest> touch : touches) {
+                assertThat(touch.get().guestId()).isEqualTo(guestId);
+            }
+        }
+        try (Connection sql = app.sql(); ResultSet rs = sql.createStatement().executeQuery(
+                "SELECT count(*) FROM guest_users WHERE guest_id = '" + guestId + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
         }
     }
 

@@ -72,6 +72,25 @@ class OriginAndConnectionLimitTest {
     }
 
     @Test
+    void pollingResponsesKeepTheirCorsHeadersAfterTheSocketConnects() {
+        // A connected socket keeps only the Origin of its handshake headers; the polling responses
+        // that follow must still carry their CORS headers.
+        String friend = "https://friend.example";
+        String[] headers = {"Origin", friend, "X-Forwarded-For", "198.51.100.7"};
+        Http.Reply open = get("/socket.io/?EIO=4&transport=polling", headers);
+        assertThat(open.status()).isEqualTo(200);
+        String sid = open.body().replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
+        String path = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+        Http.Reply connect = app.http().send(HttpRequest.newBuilder(URI.create(app.baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.ofString("40"))
+                .header("Origin", friend).header("X-Forwarded-For", "198.51.100.7").build());
+        assertThat(connect.status()).isEqualTo(200);
+        Http.Reply connected = get(path, headers);
+        assertThat(connected.body()).startsWith("40");
+        assertThat(connected.header("access-control-allow-origin")).isEqualTo(friend);
+    }
+
+    @Test
     void anAddressHoldsAtMostItsShareOfSockets() {
         List<ChatClient> open = new ArrayList<>();
         try {

@@ -4,6 +4,9 @@ package org.openworldchat.bench;
  * Idle connections: how many joined sockets one server process holds, and what each costs.
  * Idle = connected, Socket.IO connect ("40") done, JOIN_CHAT acked; afterwards they only answer pings.
  * Memory per connection = (server VmRSS after the connections settled - VmRSS before) / held.
+ * "Before" is taken after a warm-up, as in every other scenario: {@code warmupConnections}
+ * sockets are opened, joined and closed first, so that what a server spends once on its first
+ * connections (compiled code, class data, buffer pools) is not charged to each socket.
  * This process stays below the file-descriptor cap: it opens at most
  * {@code fdCap - (its own open fds) - fdReserve} sockets.
  */
@@ -28,15 +31,28 @@ final class IdleScenario {
             Results.log("only %d connections fit under %d fds (%d already open)", connections, fdCap, ownFds);
         }
 
+        int concurrency = a.integer("connectConcurrency", 200);
+        long openTimeoutMillis = (long) (a.dbl("openTimeoutSeconds", 240) * 1000);
+        int warmup = Math.min(a.integer("warmupConnections", 2_000), connections);
+        if (warmup > 0) {
+            try (EventLoop loop = new EventLoop("idle-warmup", 50, a.integer("sinkPollMillis", 25))) {
+                Opener opener = new Opener(loop, concurrency);
+                Receiver receiver = new Receiver(new Counters(), opener, null);
+                opener.open(warmup, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
+                opener.await(warmup, openTimeoutMillis);
+                Results.log("%s: warm-up: %d sockets joined, now closed", target.label(), opener.readyCount());
+            }
+            Thread.sleep(settleMillis);
+        }
         Thread.sleep(settleMillis / 2);
         long rssBefore = ProcStat.rssKb(target.pid());
         Counters counters = new Counters();
         try (EventLoop loop = new EventLoop("idle-sinks", 50, a.integer("sinkPollMillis", 25))) {
-            Opener opener = new Opener(loop, a.integer("connectConcurrency", 200));
+            Opener opener = new Opener(loop, concurrency);
             Receiver receiver = new Receiver(counters, opener, null);
             long t0 = System.nanoTime();
             opener.open(connections, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
-            boolean done = opener.await(connections, (long) (a.dbl("openTimeoutSeconds", 240) * 1000));
+            boolean done = opener.await(connections, openTimeoutMillis);
             double openSecs = (System.nanoTime() - t0) / 1e9;
             Results.log("%s: %d joined, %d failed in %.1f s%s (first failure: %s)", target.label(), opener.readyCount(),
                     opener.failedCount(), openSecs, done ? "" : " (timed out)", counters.firstClose);
@@ -44,6 +60,7 @@ final class IdleScenario {
             long rssAfter = ProcStat.rssKb(target.pid());
             long held = opener.readyCount() - counters.closedAfterReady;
             out.put("attempted", connections);
+            out.put("warmup", warmup);
             out.put("held", held);
             out.put("failed", opener.failedCount());
             out.put("dropped_after_join", counters.closedAfterReady);

@@ -137,8 +137,10 @@ final class Report {
         for (String label : new String[] {"ours", "node"}) {
             String k = label + ".idle.";
             if (r.containsKey(k + "held")) {
-                n.append(String.format(Locale.ROOT, "- Idle, %s: %s of %s sockets joined at %s/s, %s dropped after joining, "
-                        + "server RSS %s → %s KiB%s\n", name(label), r.get(k + "held"), r.get(k + "attempted"),
+                n.append(String.format(Locale.ROOT, "- Idle, %s: after %s sockets opened and closed as a warm-up, "
+                        + "%s of %s sockets joined at %s/s, %s dropped after joining, "
+                        + "server RSS %s → %s KiB%s\n", name(label), r.getOrDefault(k + "warmup", "0"),
+                        r.get(k + "held"), r.get(k + "attempted"),
                         fmt("%,.0f", num(k + "open_per_s")), r.get(k + "dropped_after_join"), r.get(k + "rss_before_kb"),
                         r.get(k + "rss_after_kb"), r.containsKey(k + "first_close") ? "; first failure: " + r.get(k + "first_close") : ""));
             }

@@ -23,6 +23,22 @@ final class FanoutScenario {
         this.out = new Results(target.label(), "fanout");
     }
 
+    /** CPU seconds used so far (or, after {@link #since}, over a window): the server's, the generator's, the machine's. */
+    private record CpuTimes(double server, double serverSystem, double generator, double machine,
+                            double serverWait, double generatorWait) {
+
+        static CpuTimes read(ProcStat proc, String serverPid) {
+            return new CpuTimes(proc.cpuSeconds(serverPid), proc.systemCpuSeconds(serverPid),
+                    proc.cpuSeconds(ProcStat.selfPid()), proc.machineBusySeconds(),
+                    ProcStat.runQueueWaitSeconds(serverPid), ProcStat.runQueueWaitSeconds(ProcStat.selfPid()));
+        }
+
+        CpuTimes since(CpuTimes start) {
+            return new CpuTimes(server - start.server, serverSystem - start.serverSystem, generator - start.generator,
+                    machine - start.machine, serverWait - start.serverWait, generatorWait - start.generatorWait);
+        }
+    }
+
     void run() throws InterruptedException {
         int receivers = a.integer("receivers", 1000);
         int probes = Math.min(a.integer("probes", 10), receivers);
@@ -114,20 +130,12 @@ final class FanoutScenario {
                 pacer.setRate(rate / (double) joined);
                 Thread.sleep((long) (warmupSeconds * 1000));
                 long d0 = counters.deliveries + sinkCounters.deliveries, s0 = pacer.sent();
-                double srv0 = proc.cpuSeconds(target.pid()), gen0 = proc.cpuSeconds(ProcStat.selfPid());
-                double sys0 = proc.systemCpuSeconds(target.pid());
-                double all0 = proc.machineBusySeconds();
-                double srvWait0 = ProcStat.runQueueWaitSeconds(target.pid());
-                double genWait0 = ProcStat.runQueueWaitSeconds(ProcStat.selfPid());
+                CpuTimes cpu0 = CpuTimes.read(proc, target.pid());
                 long t0 = System.nanoTime();
                 latencies.reset();
                 Thread.sleep((long) (stepSeconds * 1000));
                 long d1 = counters.deliveries + sinkCounters.deliveries, s1 = pacer.sent();
-                double srv1 = proc.cpuSeconds(target.pid()), gen1 = proc.cpuSeconds(ProcStat.selfPid());
-                double sys1 = proc.systemCpuSeconds(target.pid());
-                double all1 = proc.machineBusySeconds();
-                double srvWait1 = ProcStat.runQueueWaitSeconds(target.pid());
-                double genWait1 = ProcStat.runQueueWaitSeconds(ProcStat.selfPid());
+                CpuTimes cpu = CpuTimes.read(proc, target.pid()).since(cpu0);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Latencies.Snapshot lat = latencies.snapshot();
 
@@ -135,8 +143,8 @@ final class FanoutScenario {
                 long expected = (s1 - s0) * (joined - counters.closedAfterReady - sinkCounters.closedAfterReady);
                 double dps = deliveries / secs;
                 double ratio = expected == 0 ? 0 : deliveries / (double) expected;
-                double cpu100k = deliveries == 0 ? Double.NaN : (srv1 - srv0) / deliveries * 100_000;
-                double genCpu = (gen1 - gen0) / secs / genCores;
+                double cpu100k = deliveries == 0 ? Double.NaN : cpu.server() / deliveries * 100_000;
+                double genCpu = cpu.generator() / secs / genCores;
                 String status = genCpu > genLimit ? "discarded-generator-saturated"
                         : ratio < minRatio ? "short"
                         : lat.millis(99) > p99LimitMs ? "p99-over-limit"
@@ -149,22 +157,22 @@ final class FanoutScenario {
                 out.put(k + "p999_ms", lat.millis(99.9));
                 out.put(k + "samples", lat.count());
                 out.put(k + "cpu_per_100k", cpu100k);
-                out.put(k + "sys_per_100k", deliveries == 0 ? Double.NaN : (sys1 - sys0) / deliveries * 100_000);
-                out.put(k + "server_cpu_pct", (srv1 - srv0) / secs * 100);
+                out.put(k + "sys_per_100k", deliveries == 0 ? Double.NaN : cpu.serverSystem() / deliveries * 100_000);
+                out.put(k + "server_cpu_pct", cpu.server() / secs * 100);
                 out.put(k + "gen_cpu_pct", genCpu * 100);
                 // Contention: how busy the whole machine was (100% = one CPU), and how long the server's and
                 // the generator's threads were runnable but got no CPU.
-                double machine = (all1 - all0) / secs * 100;
+                double machine = cpu.machine() / secs * 100;
                 out.put(k + "machine_busy_pct", machine);
-                out.put(k + "server_runq_wait_pct", (srvWait1 - srvWait0) / secs * 100);
-                out.put(k + "gen_runq_wait_pct", (genWait1 - genWait0) / secs * 100);
+                out.put(k + "server_runq_wait_pct", cpu.serverWait() / secs * 100);
+                out.put(k + "gen_runq_wait_pct", cpu.generatorWait() / secs * 100);
                 out.put(k + "status", status);
                 Results.log("%s %,d/s target: %,.0f deliveries/s (%.1f%%), p50 %.2f p99 %.2f p99.9 %.2f ms, "
                         + "server %.2f CPU-s/100k (%.0f%% CPU, waited %.0f%%), generator %.0f%% of %.1f core "
                         + "(waited %.0f%%), machine busy %.0f%%: %s",
                         target.label(), rate, dps, ratio * 100, lat.millis(50), lat.millis(99), lat.millis(99.9),
-                        cpu100k, (srv1 - srv0) / secs * 100, (srvWait1 - srvWait0) / secs * 100, genCpu * 100, genCores,
-                        (genWait1 - genWait0) / secs * 100, machine, status);
+                        cpu100k, cpu.server() / secs * 100, cpu.serverWait() / secs * 100, genCpu * 100, genCores,
+                        cpu.generatorWait() / secs * 100, machine, status);
                 if (rate == steps[0]) {
                     out.put("first_step", rate);
                 }

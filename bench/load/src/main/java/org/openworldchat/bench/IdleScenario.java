@@ -31,14 +31,11 @@ final class IdleScenario {
             Results.log("only %d connections fit under %d fds (%d already open)", connections, fdCap, ownFds);
         }
 
-        int concurrency = a.integer("connectConcurrency", 200);
         long openTimeoutMillis = (long) (a.dbl("openTimeoutSeconds", 240) * 1000);
         int warmup = Math.min(a.integer("warmupConnections", 2_000), connections);
         if (warmup > 0) {
-            try (EventLoop loop = new EventLoop("idle-warmup", 50, a.integer("sinkPollMillis", 25))) {
-                Opener opener = new Opener(loop, concurrency);
-                Receiver receiver = new Receiver(new Counters(), opener, null);
-                opener.open(warmup, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
+            try (EventLoop loop = sinkLoop("idle-warmup")) {
+                Opener opener = startOpening(loop, warmup, new Counters());
                 opener.await(warmup, openTimeoutMillis);
                 Results.log("%s: warm-up: %d sockets joined, now closed", target.label(), opener.readyCount());
             }
@@ -47,11 +44,9 @@ final class IdleScenario {
         Thread.sleep(settleMillis / 2);
         long rssBefore = ProcStat.rssKb(target.pid());
         Counters counters = new Counters();
-        try (EventLoop loop = new EventLoop("idle-sinks", 50, a.integer("sinkPollMillis", 25))) {
-            Opener opener = new Opener(loop, concurrency);
-            Receiver receiver = new Receiver(counters, opener, null);
+        try (EventLoop loop = sinkLoop("idle-sinks")) {
             long t0 = System.nanoTime();
-            opener.open(connections, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
+            Opener opener = startOpening(loop, connections, counters);
             boolean done = opener.await(connections, openTimeoutMillis);
             double openSecs = (System.nanoTime() - t0) / 1e9;
             Results.log("%s: %d joined, %d failed in %.1f s%s (first failure: %s)", target.label(), opener.readyCount(),
@@ -75,5 +70,17 @@ final class IdleScenario {
             Results.log("%s: holding %d idle sockets, server RSS %d -> %d KiB = %.2f KiB/conn", target.label(), held,
                     rssBefore, rssAfter, (rssAfter - rssBefore) / (double) Math.max(1, held));
         }
+    }
+
+    private EventLoop sinkLoop(String name) {
+        return new EventLoop(name, 50, a.integer("sinkPollMillis", 25));
+    }
+
+    /** Starts opening and joining {@code count} sockets on {@code loop}; await them on the returned opener. */
+    private Opener startOpening(EventLoop loop, int count, Counters counters) {
+        Opener opener = new Opener(loop, a.integer("connectConcurrency", 200));
+        Receiver receiver = new Receiver(counters, opener, null);
+        opener.open(count, () -> new EioConnection(loop, receiver, false, target.host(), target.port(), null));
+        return opener;
     }
 }

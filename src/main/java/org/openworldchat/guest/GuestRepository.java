@@ -39,8 +39,8 @@ final class GuestRepository {
      * wait for each other instead of deadlocking.
      */
     Map<UUID, Guest> touchAll(Collection<UUID> guestIds, Instant now) {
-        List<UUID> sorted = guestIds.stream().sorted().toList();
-        List<UUID> rowIds = sorted.stream().map(id -> UUID.randomUUID()).toList();
+        List<UUID> ids = List.copyOf(guestIds);
+        List<UUID> rowIds = ids.stream().map(id -> UUID.randomUUID()).toList();
         return jdbi.withHandle(h -> h.createQuery("""
                         INSERT INTO guest_users (id, guest_id, last_active_at, created_at)
                         SELECT t.id, t.guest_id, :now, :now
@@ -49,7 +49,7 @@ final class GuestRepository {
                         ON CONFLICT (guest_id) DO UPDATE SET last_active_at = EXCLUDED.last_active_at
                         RETURNING guest_id, username""")
                 .bindArray("ids", UUID.class, rowIds)
-                .bindArray("guestIds", UUID.class, sorted)
+                .bindArray("guestIds", UUID.class, ids)
                 .bind("now", utc(now))
                 .map((rs, ctx) -> map(rs))
                 .collect(Collectors.toMap(Guest::guestId, guest -> guest)));

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class GuestTouches implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GuestTouches.class);
-    static final long TIMEOUT_MS = 5_000;
+    private static final long TIMEOUT_MS = 5_000;
     private static final int MAX_BATCH = 256;
     private static final int QUEUE_CAPACITY = 20_000;
 

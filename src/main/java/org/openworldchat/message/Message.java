@@ -1,6 +1,8 @@
 package org.openworldchat.message;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +30,7 @@ public record Message(
     }
 
     public Message {
-        reactions = Map.copyOf(reactions);
+        // Keeps the stored order of the emojis: Map.copyOf would list them differently on every node.
+        reactions = Collections.unmodifiableMap(new LinkedHashMap<>(reactions));
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Reads {@code messages.reactions} as stored (JSONB text: emoji → guest ids, first reacted first). */
+/** {@code messages.reactions} as stored (JSONB text: emoji → guest ids, first reacted first). */
 public final class StoredReactions {
 
     private static final TypeReference<LinkedHashMap<String, List<UUID>>> REACTIONS = new TypeReference<>() {
@@ -26,6 +26,14 @@ public final class StoredReactions {
             return JSON.readValue(stored, REACTIONS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("messages.reactions holds invalid JSON", e);
+        }
+    }
+
+    public static String format(Map<String, List<UUID>> reactions) {
+        try {
+            return JSON.writeValueAsString(reactions);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reactions cannot be written as JSON", e);
         }
     }
 }

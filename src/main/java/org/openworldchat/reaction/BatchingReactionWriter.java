@@ -5,11 +5,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import org.jdbi.v3.core.Handle;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
@@ -21,14 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies toggles in batches: every toggle that has queued up runs, in arrival order, inside ONE
- * transaction. A hot message's row lock is then held for one commit per batch instead of one per
- * toggle, which is what capped a popular message at a few hundred toggles per second.
+ * transaction that locks the messages they touch, applies the toggles to them one by one, and
+ * writes each changed message once. A hot message then costs one row version and one commit per
+ * batch instead of one per toggle, which is what capped a popular message at a few thousand
+ * toggles per second.
  *
- * <p>Each toggle is still its own atomic UPDATE evaluated against the row as the previous one left
- * it, so no toggle is lost and ids stay in first-come order. Each toggle is answered with the
- * reactions as it left them; each changed message is announced once per batch, as committed.
- * A failed transaction fails all its toggles; none is retried, because a toggle applied twice
- * undoes itself.
+ * <p>The row lock serializes batches from every node, so no toggle is lost and ids stay in
+ * first-come order. Each toggle is answered with the reactions as it left them; each changed
+ * message is announced once per batch, as committed. A failed transaction fails all its toggles;
+ * none is retried, because a toggle applied twice undoes itself.
  */
 final class BatchingReactionWriter implements AutoCloseable {
 
@@ -42,7 +42,7 @@ final class BatchingReactionWriter implements AutoCloseable {
     }
 
 
-    private record Pending(Toggle toggle, CompletableFuture<String> result) {
+    private record Pending(Toggle toggle, CompletableFuture<Map<String, List<UUID>>> result) {
     }
 
     private final Jdbi jdbi;
@@ -56,9 +56,9 @@ final class BatchingReactionWriter implements AutoCloseable {
         this.queue = new BatchingQueue<>("reaction-writer", maxBatch, queueCapacity, this::apply);
     }
 
-    /** Completes with the message's reactions (stored JSON) right after this toggle, or with its refusal. */
-    CompletableFuture<String> submit(Toggle toggle) {
-        CompletableFuture<String> result = new CompletableFuture<>();
+    /** Completes with the message's reactions right after this toggle, or with its refusal. */
+    CompletableFuture<Map<String, List<UUID>>> submit(Toggle toggle) {
+        CompletableFuture<Map<String, List<UUID>>> result = new CompletableFuture<>();
         try {
             queue.offer(new Pending(toggle, result));
         } catch (ServiceUnavailableException e) {
@@ -69,24 +69,21 @@ final class BatchingReactionWriter implements AutoCloseable {
 
     private void apply(List<Pending> batch) {
         Map<Pending, Object> outcomes = new HashMap<>();
-        Map<UUID, String> latest = new LinkedHashMap<>();
-        Map<UUID, Integer> toggles = new HashMap<>();
+        Map<UUID, MessageReactions> changed = new LinkedHashMap<>();
         try {
             jdbi.useTransaction(h -> {
                 outcomes.clear();
-                latest.clear();
-                toggles.clear();
+                changed.clear();
+                Map<UUID, ReactionRepository.LockedRow> rows = ReactionRepository.lock(h,
+                        batch.stream().map(p -> p.toggle().messageId()).collect(Collectors.toSet()));
                 for (Pending p : batch) {
-                    Toggle t = p.toggle();
-                    Optional<String> after = ReactionRepository.toggle(h, t.messageId(), t.emoji(), t.guestId(),
-                            t.cutoff(), t.maxEmojis());
-                    if (after.isPresent()) {
-                        outcomes.put(p, after.get());
-                        latest.put(t.messageId(), after.get());
-                        toggles.merge(t.messageId(), 1, Integer::sum);
-                    } else {
-                        outcomes.put(p, refusal(h, t));
-                    }
+                    outcomes.put(p, applyOne(p.toggle(), rows, changed));
+                }
+                changed.values().removeIf(r -> r.applied() == 0);
+                if (!changed.isEmpty()) {
+                    Map<UUID, Map<String, List<UUID>>> stored = new LinkedHashMap<>();
+                    changed.forEach((id, r) -> stored.put(id, r.snapshot()));
+                    ReactionRepository.store(h, stored);
                 }
             });
         } catch (RuntimeException e) {
@@ -94,25 +91,35 @@ final class BatchingReactionWriter implements AutoCloseable {
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;
         }
-        latest.forEach((messageId, json) -> {
+        changed.forEach((messageId, reactions) -> {
             try {
-                afterCommit.accept(messageId, new Committed(StoredReactions.parse(json), toggles.get(messageId)));
+                afterCommit.accept(messageId, new Committed(reactions.snapshot(), reactions.applied()));
             } catch (RuntimeException e) {
                 log.atWarn().setCause(e).log("after-commit action failed");
             }
         });
         for (Pending p : batch) {
-            if (outcomes.get(p) instanceof String json) {
-                p.result().complete(json);
+            if (outcomes.get(p) instanceof ErrorCode refusal) {
+                p.result().completeExceptionally(new ChatException(refusal));
             } else {
-                p.result().completeExceptionally(new ChatException((ErrorCode) outcomes.get(p)));
+                @SuppressWarnings("unchecked")
+                Map<String, List<UUID>> after = (Map<String, List<UUID>>) outcomes.get(p);
+                p.result().complete(after);
             }
         }
     }
 
-    private static ErrorCode refusal(Handle h, Toggle t) {
-        return ReactionRepository.exists(h, t.messageId(), t.cutoff())
-                ? ErrorCode.TOO_MANY_REACTIONS : ErrorCode.MESSAGE_NOT_FOUND;
+    /** The reactions right after this toggle, or the code it is refused with. */
+    private static Object applyOne(Toggle t, Map<UUID, ReactionRepository.LockedRow> rows,
+                                   Map<UUID, MessageReactions> changed) {
+        ReactionRepository.LockedRow row = rows.get(t.messageId());
+        if (row == null || !row.createdAt().isAfter(t.cutoff())) {
+            return ErrorCode.MESSAGE_NOT_FOUND;
+        }
+        MessageReactions reactions = changed.computeIfAbsent(t.messageId(),
+                id -> new MessageReactions(StoredReactions.parse(row.reactions())));
+        return reactions.toggle(t.emoji(), t.guestId(), t.maxEmojis())
+                ? reactions.snapshot() : ErrorCode.TOO_MANY_REACTIONS;
     }
 
     @Override

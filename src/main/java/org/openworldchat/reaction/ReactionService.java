@@ -10,7 +10,6 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.MessageExpiry;
-import org.openworldchat.message.StoredReactions;
 import org.openworldchat.ratelimit.RateLimits;
 
 /** Emoji reactions: toggling a guest's reaction on an unexpired message, and announcing the new map. */
@@ -44,9 +43,9 @@ public final class ReactionService implements AutoCloseable {
         limits.check(RateLimit.REACTION, guestId);
         guests.requireWriterName(guestId);
         String canonical = emojis.canonical(emoji).orElseThrow(() -> new ChatException(ErrorCode.INVALID_EMOJI));
-        String after = BatchingQueue.await(writer.submit(new BatchingReactionWriter.Toggle(
+        Map<String, List<UUID>> after = BatchingQueue.await(writer.submit(new BatchingReactionWriter.Toggle(
                 messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)), WRITE_TIMEOUT_MS);
-        return new Toggled(messageId, StoredReactions.parse(after));
+        return new Toggled(messageId, after);
     }
 
     /** Stops taking toggles and applies those already queued. */

@@ -32,11 +32,17 @@ class ReactionTest {
     /** Every guest toggles at the same moment, each on its own pool thread; the acks in guest order. */
     private static List<JsonNode> reactAtOnce(List<ChatClient> guests, ExecutorService pool,
                                               IntFunction<String> messageIdOf, String emoji) {
+        return reactAtOnce(guests, pool, messageIdOf, i -> emoji);
+    }
+
+    private static List<JsonNode> reactAtOnce(List<ChatClient> guests, ExecutorService pool,
+                                              IntFunction<String> messageIdOf, IntFunction<String> emojiOf) {
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
         for (int i = 0; i < guests.size(); i++) {
             ChatClient c = guests.get(i);
             String messageId = messageIdOf.apply(i);
+            String emoji = emojiOf.apply(i);
             acks.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     go.await();
@@ -113,6 +119,77 @@ class ReactionTest {
             JsonNode undo = ChatClient.ok(react(c, id, emojis[0]));
             assertThat(undo.get("reactions")).hasSize(19);
             assertThat(ChatClient.ok(react(c, id, emojis[20])).get("reactions")).hasSize(20);
+        }
+    }
+
+    /**
+     * Emojis are listed in the order PostgreSQL keeps jsonb keys (shorter first), by a toggle's
+     * answer as by history, so that a reaction bar does not reorder itself on reload or from one
+     * node to the next.
+     */
+    @Test
+    void emojisAreListedInTheOrderTheDatabaseKeeps() throws Exception {
+        List<String> added = List.of("🇫🇷", "👍🏽", "🔥", "✨", "❤️", "😀");
+        try (ChatClient c = app.writer("react_order")) {
+            String id = c.send("order").get("id").asText();
+            for (String emoji : added) {
+                ChatClient.ok(react(c, id, emoji));
+            }
+            List<String> stored = new ArrayList<>();
+            try (Connection sql = app.sql(); ResultSet rs = sql.createStatement().executeQuery(
+                    "SELECT jsonb_object_keys(reactions) FROM messages WHERE id = '" + id + "'")) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+            assertThat(stored).containsExactlyInAnyOrderElementsOf(added).isNotEqualTo(added);
+
+            JsonNode history = app.http().get("/api/messages").json().get("messages");
+            assertThat(fieldNames(history.get(history.size() - 1).get("reactions"))).isEqualTo(stored);
+
+            MessageReactions folded = new MessageReactions(Map.of());
+            UUID guest = UUID.randomUUID();
+            added.forEach(emoji -> folded.toggle(emoji, guest, ReactionService.MAX_EMOJIS_PER_MESSAGE));
+            assertThat(List.copyOf(folded.snapshot().keySet())).isEqualTo(stored);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Toggles that arrive together for the last free emoji slot: exactly one gets it. */
+    @Test
+    void theLastFreeEmojiSlotGoesToOneOfTheTogglesThatArriveTogether() throws Exception {
+        String[] taken = "😀 😁 😂 🤣 😃 😄 😅 😆 😉 😊 😋 😎 😍 😘 🥰 😗 😙 🥲 😚".split(" ");
+        String[] contenders = "🍎 🍐 🍊 🍋 🍌 🍉 🍇 🍓".split(" ");
+        List<ChatClient> guests = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(contenders.length);
+        try (ChatClient author = app.writer("react_slot")) {
+            String id = author.send("nearly full").get("id").asText();
+            for (String emoji : taken) {
+                ChatClient.ok(react(author, id, emoji));
+            }
+            for (int i = 0; i < contenders.length; i++) {
+                guests.add(app.writer("slot_" + i));
+            }
+            List<JsonNode> results = reactAtOnce(guests, pool, i -> id, i -> contenders[i]);
+            assertThat(results.stream().filter(a -> a.path("ok").asBoolean())).hasSize(1);
+            assertThat(results.stream().map(a -> a.at("/error/code").asText()).filter("TOO_MANY_REACTIONS"::equals))
+                    .hasSize(contenders.length - 1);
+            JsonNode history = app.http().get("/api/messages").json().get("messages");
+            JsonNode stored = null;
+            for (JsonNode m : history) {
+                if (m.get("id").asText().equals(id)) {
+                    stored = m.get("reactions");
+                }
+            }
+            assertThat(stored).hasSize(20);
+        } finally {
+            guests.forEach(ChatClient::close);
+            pool.shutdownNow();
         }
     }
 

@@ -49,6 +49,7 @@ public final class ChatApplication implements AutoCloseable {
     private final Database database;
     private final Infrastructure infrastructure;
     private final ExecutorService executor;
+    private final ExecutorService afterWrites;
     private final GuestService guests;
     private final MessageService messages;
     private final ReactionService reactions;
@@ -59,7 +60,7 @@ public final class ChatApplication implements AutoCloseable {
     private final RetentionScheduler retentionScheduler;
 
     private ChatApplication(Database database, Infrastructure infrastructure, ExecutorService executor,
-                            GuestService guests, MessageService messages, ReactionService reactions, PresenceService presence,
+                            ExecutorService afterWrites, GuestService guests, MessageService messages, ReactionService reactions, PresenceService presence,
                             RealtimeServer realtime,
                             ChatMetrics metrics, RetentionJob retention, RetentionScheduler retentionScheduler) {
         this.retention = retention;
@@ -67,6 +68,7 @@ public final class ChatApplication implements AutoCloseable {
         this.database = database;
         this.infrastructure = infrastructure;
         this.executor = executor;
+        this.afterWrites = afterWrites;
         this.guests = guests;
         this.messages = messages;
         this.reactions = reactions;
@@ -89,6 +91,7 @@ public final class ChatApplication implements AutoCloseable {
             throw e;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService afterWrites = Executors.newVirtualThreadPerTaskExecutor();
         RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics,
                 infrastructure.bus());
 
@@ -103,8 +106,9 @@ public final class ChatApplication implements AutoCloseable {
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),
-                        MessageService.WriteSettings.DEFAULT.queueCapacity()));
-        ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits);
+                        MessageService.WriteSettings.DEFAULT.queueCapacity()), afterWrites);
+        ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits,
+                afterWrites);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
         OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());
         RetentionJob retention = new RetentionJob(database.jdbi(), infrastructure.storage(), expiry, clock, nodeName());
@@ -142,7 +146,7 @@ public final class ChatApplication implements AutoCloseable {
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();
-        return new ChatApplication(database, infrastructure, executor, guests, messages, reactions, presence, realtime, metrics,
+        return new ChatApplication(database, infrastructure, executor, afterWrites, guests, messages, reactions, presence, realtime, metrics,
                 retention, retentionScheduler);
     }
 
@@ -161,16 +165,11 @@ public final class ChatApplication implements AutoCloseable {
         log.info("stopping: no new connections");
         realtime.stopAccepting();
         retentionScheduler.close();
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("events still running after 10 s; stopping anyway");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitStop(executor, "events");
         messages.close();
         reactions.close();
+        // The writers have answered everything queued; these send the acks.
+        awaitStop(afterWrites, "acks of stored writes");
         guests.close();
         presence.close();
         realtime.stop();
@@ -178,6 +177,17 @@ public final class ChatApplication implements AutoCloseable {
         database.close();
         metrics.close();
         log.info("stopped");
+    }
+
+    private static void awaitStop(ExecutorService workers, String what) {
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.atWarn().addKeyValue("work", what).log("still running after 10 s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -83,6 +84,18 @@ public final class BatchingQueue<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException("interrupted while writing", e);
         }
+    }
+
+    /**
+     * The outcome of a queued item without blocking for it: a timeout becomes
+     * {@link ServiceUnavailableException}, as in {@link #await}.
+     */
+    public static <R> CompletableFuture<R> within(CompletableFuture<R> pending, long timeoutMillis) {
+        return pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? new ServiceUnavailableException("the write did not complete in time", cause) : cause);
+        });
     }
 
     /** Stops taking items and handles those already queued (waiting up to 10 s). */

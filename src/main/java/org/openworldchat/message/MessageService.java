@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
@@ -34,19 +36,27 @@ public final class MessageService implements AutoCloseable {
     private final RateLimits limits;
     private final MessageRepository repository;
     private final MessageWriter writer;
+    private final MessageIds ids;
+    private final Executor afterWrite;
     private final MessageEvents events;
     private final ImageOwnership images;
     private final MessageExpiry expiry;
     private final RecentBroadcasts broadcasts = new RecentBroadcasts(100_000);
 
+    /**
+     * @param afterWrite runs what follows a commit (reading a retried message back, attaching its
+     *                   image, the caller's answer), so that the writer thread only writes
+     */
     public MessageService(Jdbi jdbi, Clock clock, MessageExpiry expiry, GuestService guests, MessageEvents events,
-                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings) {
+                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings, Executor afterWrite) {
+        this.afterWrite = afterWrite;
         this.guests = guests;
         this.limits = limits;
         this.events = events;
         this.images = images;
         this.expiry = expiry;
         this.repository = new MessageRepository(jdbi, new MessageRows(expiry), expiry);
+        this.ids = new MessageIds(clock);
         this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity());
     }
 
@@ -54,7 +64,12 @@ public final class MessageService implements AutoCloseable {
     public record Sent(Message message, boolean created) {
     }
 
-    public Sent send(UUID guestId, SendMessage request) {
+    /**
+     * Checks the send and queues it for the writer. Refusals known before the write are thrown;
+     * the returned stage completes once the message is committed (or fails with the write). Sends
+     * of one caller are stored in the order this method was called.
+     */
+    public CompletableFuture<Sent> send(UUID guestId, SendMessage request) {
         limits.check(RateLimit.MESSAGE, guestId);
         String senderName = guests.requireWriterName(guestId);
         String content = ContentNormalizer.normalize(request.content());
@@ -74,16 +89,21 @@ public final class MessageService implements AutoCloseable {
                     .map(p -> new Message.ReplyPreview(p.id(), p.senderName(), snippet(p.content()), p.imageUrl()))
                     .orElseThrow(() -> new ChatException(ErrorCode.REPLY_TARGET_NOT_FOUND));
         }
-        MessageWriter.NewMessage draft = new MessageWriter.NewMessage(UUID.randomUUID(), content, imageUrl,
+        MessageWriter.NewMessage draft = new MessageWriter.NewMessage(ids.next(), content, imageUrl,
                 guestId, senderName, request.replyToMessageId(), request.clientMessageId());
         Message.ReplyPreview quoted = parent;
         // Runs on the writer's thread right after the commit, in the order of the rows' seq, so every
         // socket of this node receives new messages in the order JOIN_CHAT {since} pages them.
-        MessageWriter.Stored stored = BatchingQueue.await(writer.write(draft, committed -> {
+        CompletableFuture<MessageWriter.Stored> written = BatchingQueue.within(writer.write(draft, committed -> {
             if (committed.created() && broadcasts.claim(draft.id())) {
                 events.published(created(draft, quoted, committed));
             }
         }), WRITE_TIMEOUT_MS);
+        return written.thenApplyAsync(stored -> afterCommit(draft, quoted, stored), afterWrite);
+    }
+
+    private Sent afterCommit(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {
+        String imageUrl = draft.imageUrl();
         Message message = stored.created()
                 ? created(draft, parent, stored)
                 : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));

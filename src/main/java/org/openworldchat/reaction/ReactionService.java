@@ -3,6 +3,8 @@ package org.openworldchat.reaction;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
@@ -29,9 +31,12 @@ public final class ReactionService implements AutoCloseable {
     private final GuestService guests;
     private final MessageExpiry expiry;
     private final EmojiPolicy emojis = new EmojiPolicy();
+    private final Executor afterWrite;
 
+    /** @param afterWrite answers committed toggles, so that the writer thread only writes */
     public ReactionService(Jdbi jdbi, GuestService guests, MessageExpiry expiry, ReactionEvents events,
-                           RateLimits limits) {
+                           RateLimits limits, Executor afterWrite) {
+        this.afterWrite = afterWrite;
         this.limits = limits;
         this.guests = guests;
         this.expiry = expiry;
@@ -39,13 +44,17 @@ public final class ReactionService implements AutoCloseable {
                 (messageId, committed) -> events.reactionsChanged(messageId, committed.reactions(), committed.toggles()));
     }
 
-    public Toggled toggle(UUID guestId, UUID messageId, String emoji) {
+    /**
+     * Checks the toggle and queues it. Refusals known before the write are thrown; the returned
+     * stage completes, off the writer's thread, once the toggle is committed or refused.
+     */
+    public CompletableFuture<Toggled> toggle(UUID guestId, UUID messageId, String emoji) {
         limits.check(RateLimit.REACTION, guestId);
         guests.requireWriterName(guestId);
         String canonical = emojis.canonical(emoji).orElseThrow(() -> new ChatException(ErrorCode.INVALID_EMOJI));
-        Map<String, List<UUID>> after = BatchingQueue.await(writer.submit(new BatchingReactionWriter.Toggle(
-                messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)), WRITE_TIMEOUT_MS);
-        return new Toggled(messageId, after);
+        return BatchingQueue.within(writer.submit(new BatchingReactionWriter.Toggle(
+                        messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)), WRITE_TIMEOUT_MS)
+                .thenApplyAsync(after -> new Toggled(messageId, after), afterWrite);
     }
 
     /** Stops taking toggles and applies those already queued. */

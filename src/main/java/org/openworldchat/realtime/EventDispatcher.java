@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ClientEvent;
@@ -51,21 +53,49 @@ final class EventDispatcher {
         }
     }
 
+    /**
+     * Runs on the socket's serial executor. A handler whose answer waits for a write hands back an
+     * incomplete stage, and the socket's next event starts meanwhile: its writes join the same
+     * batch, in order. At most {@link SocketContext#MAX_WAITING_WRITES} such answers wait at
+     * once; the next event waits for a slot, which holds back this socket's queue and so, through
+     * the read throttle, its reading.
+     */
     private void run(SocketContext socket, IncomingEvent event, AckRequest ack, long arrived) {
+        EventHandler handler;
         try {
-            EventHandler handler = handlerFor(event);
+            handler = handlerFor(event);
             if (event.args().size() > 1) {
                 throw new ChatException(ErrorCode.INVALID_PAYLOAD, "an event takes at most one argument");
             }
-            Map<String, Object> body = handler.handle(socket, event.payload());
-            Map<String, Object> reply = new LinkedHashMap<>();
-            reply.put("ok", true);
-            reply.putAll(body);
-            ack.sendAckData(reply);
-            metrics.acked(event.name(), Duration.ofNanos(System.nanoTime() - arrived));
+            socket.awaitWriteSlot();
         } catch (Throwable t) {
             fail(socket, event, ack, t);
+            return;
         }
+        CompletionStage<Map<String, Object>> answer;
+        try {
+            answer = handler.handle(socket, event.payload());
+        } catch (Throwable t) {
+            socket.releaseWriteSlot();
+            fail(socket, event, ack, t);
+            return;
+        }
+        answer.whenComplete((body, failure) -> {
+            socket.releaseWriteSlot();
+            if (failure == null) {
+                succeed(event, ack, body, arrived);
+            } else {
+                fail(socket, event, ack, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            }
+        });
+    }
+
+    private void succeed(IncomingEvent event, AckRequest ack, Map<String, Object> body, long arrived) {
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("ok", true);
+        reply.putAll(body);
+        ack.sendAckData(reply);
+        metrics.acked(event.name(), Duration.ofNanos(System.nanoTime() - arrived));
     }
 
     private EventHandler handlerFor(IncomingEvent event) {

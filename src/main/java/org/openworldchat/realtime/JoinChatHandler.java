@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.Message;
@@ -27,7 +29,7 @@ final class JoinChatHandler implements EventHandler {
     }
 
     @Override
-    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+    public CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload) {
         Optional<UUID> since = Payload.optional(payload).reference("since").flatMap(id -> id);
         Guest guest = guests.touch(socket.guestId());
         // Join before reading history: a message stored meanwhile arrives twice rather than never.
@@ -42,6 +44,6 @@ final class JoinChatHandler implements EventHandler {
         ack.put("onlineCount", counts.online());
         ack.put("watchingCount", counts.watching());
         ack.put("messages", WireFormat.messages(history));
-        return ack;
+        return CompletableFuture.completedFuture(ack);
     }
 }

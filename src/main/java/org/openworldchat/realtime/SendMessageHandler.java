@@ -3,6 +3,7 @@ package org.openworldchat.realtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.message.SendMessage;
 
@@ -18,7 +19,7 @@ final class SendMessageHandler implements EventHandler {
     }
 
     @Override
-    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+    public CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload) {
         Payload p = Payload.required(payload);
         // A reply id that is no UUID names no message: it gets the same answer as an unknown one
         // (the nil UUID is never a message id), after the same checks.
@@ -28,7 +29,7 @@ final class SendMessageHandler implements EventHandler {
                 p.string("imageUrl").orElse(null),
                 replyTo,
                 p.uuid("clientMessageId").orElse(null));
-        MessageService.Sent sent = messages.send(socket.guestId(), request);
-        return Map.of("message", WireFormat.message(sent.message()));
+        return messages.send(socket.guestId(), request)
+                .thenApply(sent -> Map.of("message", WireFormat.message(sent.message())));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.openworldchat.reaction.ReactionService;
 
 /** {@code SEND_REACTION {messageId, emoji}}: toggle this guest's reaction. */
@@ -19,16 +20,17 @@ final class SendReactionHandler implements EventHandler {
     }
 
     @Override
-    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+    public CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload) {
         Payload p = Payload.required(payload);
         UUID messageId = p.reference("messageId")
                 .orElseThrow(() -> Payload.invalid("'messageId' is required"))
                 .orElse(NO_MESSAGE);
         String emoji = p.requiredString("emoji");
-        ReactionService.Toggled toggled = reactions.toggle(socket.guestId(), messageId, emoji);
-        Map<String, Object> ack = new LinkedHashMap<>();
-        ack.put("messageId", toggled.messageId().toString());
-        ack.put("reactions", WireFormat.reactions(toggled.reactions()));
-        return ack;
+        return reactions.toggle(socket.guestId(), messageId, emoji).thenApply(toggled -> {
+            Map<String, Object> ack = new LinkedHashMap<>();
+            ack.put("messageId", toggled.messageId().toString());
+            ack.put("reactions", WireFormat.reactions(toggled.reactions()));
+            return ack;
+        });
     }
 }

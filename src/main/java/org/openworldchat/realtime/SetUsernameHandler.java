@@ -2,6 +2,8 @@ package org.openworldchat.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.presence.PresenceService;
@@ -18,10 +20,10 @@ final class SetUsernameHandler implements EventHandler {
     }
 
     @Override
-    public Map<String, Object> handle(SocketContext socket, JsonNode payload) {
+    public CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload) {
         String requested = Payload.required(payload).requiredString("username");
         Guest guest = guests.setUsername(socket.guestId(), requested);
         presence.activate(guest.guestId());
-        return Map.of("username", guest.username().orElseThrow());
+        return CompletableFuture.completedFuture(Map.of("username", guest.username().orElseThrow()));
     }
 }

@@ -3,18 +3,23 @@ package org.openworldchat.realtime;
 import com.corundumstudio.socketio.SocketIOClient;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.openworldchat.contract.ServerEvent;
+import org.openworldchat.contract.ServiceUnavailableException;
 
 /** One connected socket as the event handlers see it: whose it is, and what can be done to it. */
 final class SocketContext {
 
     static final String GUEST_ID = "guestId";
     static final String ADDRESS = "address";
+    /** Answers of one socket that may wait for their writes at once (a client pipelining sends). */
+    static final int MAX_WAITING_WRITES = 16;
 
     private final SocketIOClient client;
     private final UUID guestId;
     private final String address;
     private final SerialExecutor executor;
+    private final Semaphore writeSlots = new Semaphore(MAX_WAITING_WRITES);
     private volatile boolean joined;
 
     SocketContext(SocketIOClient client, UUID guestId, String address, Executor shared, int maxPendingEvents) {
@@ -49,6 +54,20 @@ final class SocketContext {
     /** Runs {@code action} once this socket's backlog has drained. */
     void whenDrained(Runnable action) {
         executor.whenDrained(action);
+    }
+
+    /** Takes a slot for an answer that may wait for a write; waits while all slots are taken. */
+    void awaitWriteSlot() {
+        try {
+            writeSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("interrupted while waiting for earlier writes", e);
+        }
+    }
+
+    void releaseWriteSlot() {
+        writeSlots.release();
     }
 
     boolean joined() {

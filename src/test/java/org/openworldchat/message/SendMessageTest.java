@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
@@ -40,6 +45,35 @@ class SendMessageTest {
             assertThat(reader.next("NEW_MESSAGE").get("id")).isEqualTo(message.get("id"));
             assertThat(alice.next("NEW_MESSAGE").get("id")).as("the sender's own socket too").isEqualTo(message.get("id"));
             assertThat(lurker.drain("NEW_MESSAGE", Duration.ofMillis(300))).as("not joined").isEmpty();
+        }
+    }
+
+    /**
+     * A client that sends without waiting for each ack (its writes then share batches) still has
+     * its messages stored in the order it sent them, each acked once with its own message.
+     */
+    @Test
+    void sendsPipelinedByOneSocketAreStoredInTheOrderSent() {
+        int n = 60;
+        try (ChatClient c = app.writer("pipelined")) {
+            List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                acks.add(c.emitAsync("SEND_MESSAGE", Map.of("content", "pipelined " + i)));
+            }
+            List<String> ackedContents = new ArrayList<>();
+            for (CompletableFuture<JsonNode> ack : acks) {
+                ackedContents.add(ChatClient.ok(ack.orTimeout(10, TimeUnit.SECONDS).join()).at("/message/content").asText());
+            }
+            List<String> sent = IntStream.range(0, n).mapToObj(i -> "pipelined " + i).toList();
+            assertThat(ackedContents).containsExactlyInAnyOrderElementsOf(sent);
+            JsonNode history = app.http().get("/api/messages?limit=100").json().get("messages");
+            List<String> stored = new ArrayList<>();
+            history.forEach(m -> {
+                if (m.get("content").asText().startsWith("pipelined ")) {
+                    stored.add(m.get("content").asText());
+                }
+            });
+            assertThat(stored).isEqualTo(sent);
         }
     }
 

@@ -122,6 +122,16 @@ public final class ChatClient implements AutoCloseable {
 
     /** Emits with an acknowledgement callback and waits for the ack. {@code payload} null sends no argument. */
     public JsonNode emit(String event, Object payload) {
+        CompletableFuture<JsonNode> ack = emitAsync(event, payload);
+        try {
+            return ack.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no ack for " + event + " within " + TIMEOUT, e);
+        }
+    }
+
+    /** Emits with an acknowledgement callback without waiting; the future holds the ack. */
+    public CompletableFuture<JsonNode> emitAsync(String event, Object payload) {
         CompletableFuture<JsonNode> ack = new CompletableFuture<>();
         Ack callback = args -> ack.complete(args.length == 0 ? JSON.nullNode() : toJson(args[0]));
         if (payload == null) {
@@ -129,11 +139,7 @@ public final class ChatClient implements AutoCloseable {
         } else {
             socket.emit(event, toOrgJson(payload), callback);
         }
-        try {
-            return ack.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no ack for " + event + " within " + TIMEOUT, e);
-        }
+        return ack;
     }
 
     /** Emits with an ack callback; empty when no ack came within {@code timeout} (or the socket is gone). */

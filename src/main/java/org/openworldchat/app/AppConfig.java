@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.openworldchat.contract.RateLimit;
+import org.openworldchat.message.MessageService;
 
 /**
  * Everything the server reads from its environment, validated once at start. A wrong value stops
@@ -64,7 +65,7 @@ public record AppConfig(
                 r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
                 r.bool("TRUST_PROXY", false),
                 rateLimits(r),
-                r.integer("MESSAGE_WRITE_BATCH", 256, 1, 10_000));
+                r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000));
     }
 
     private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {

@@ -95,7 +95,7 @@ public final class ChatApplication implements AutoCloseable {
         RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics,
                 infrastructure.bus());
 
-        GuestService guests = new GuestService(database.jdbi(), clock);
+        GuestService guests = new GuestService(database.jdbi(), clock, metrics);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
         PresenceService presence = new PresenceService(infrastructure.presence(), realtime.presenceEvents(),
                 PresenceService.DEFAULT_INTERVAL);
@@ -106,9 +106,9 @@ public final class ChatApplication implements AutoCloseable {
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),
-                        MessageService.WriteSettings.DEFAULT.queueCapacity()), afterWrites);
+                        MessageService.WriteSettings.DEFAULT_QUEUE_CAPACITY, afterWrites, metrics));
         ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits,
-                afterWrites);
+                afterWrites, metrics);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
         OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());
         RetentionJob retention = new RetentionJob(database.jdbi(), infrastructure.storage(), expiry, clock, nodeName());

@@ -1,5 +1,6 @@
 package org.openworldchat.batch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,17 +23,21 @@ public final class BatchingQueue<T> implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<T> queue;
     private final Consumer<List<T>> handler;
+    private final BatchObserver observer;
+    private final String name;
     private final Thread thread;
     private volatile boolean open = true;
 
     /** {@code handler} runs on the queue's own thread and must not throw. */
-    public BatchingQueue(String name, int maxBatch, int capacity, Consumer<List<T>> handler) {
+    public BatchingQueue(String name, int maxBatch, int capacity, Consumer<List<T>> handler, BatchObserver observer) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.handler = handler;
+        this.observer = observer;
+        this.name = name;
         this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::run);
     }
 
@@ -59,7 +64,9 @@ public final class BatchingQueue<T> implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                long started = System.nanoTime();
                 handler.accept(batch);
+                observer.handled(name, batch.size(), Duration.ofNanos(System.nanoTime() - started));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -3,6 +3,7 @@ package org.openworldchat.guest;
 import java.time.Clock;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.UsernameRequiredException;
@@ -17,9 +18,14 @@ public final class GuestService implements AutoCloseable {
     private final GuestTouches touches;
 
     public GuestService(Jdbi jdbi, Clock clock) {
+        this(jdbi, clock, BatchObserver.NONE);
+    }
+
+    /** @param batches hears about each batch of guest upserts */
+    public GuestService(Jdbi jdbi, Clock clock, BatchObserver batches) {
         this.repository = new GuestRepository(jdbi);
         this.clock = clock;
-        this.touches = new GuestTouches(repository, clock);
+        this.touches = new GuestTouches(repository, clock, batches);
     }
 
     /** The guest, created on first sight, marked active now. */

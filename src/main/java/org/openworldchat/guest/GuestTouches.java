@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +32,10 @@ final class GuestTouches implements AutoCloseable {
     private final Clock clock;
     private final BatchingQueue<Pending> queue;
 
-    GuestTouches(GuestRepository repository, Clock clock) {
+    GuestTouches(GuestRepository repository, Clock clock, BatchObserver observer) {
         this.repository = repository;
         this.clock = clock;
-        this.queue = new BatchingQueue<>("guest-touches", MAX_BATCH, QUEUE_CAPACITY, this::store);
+        this.queue = new BatchingQueue<>("guest-touches", MAX_BATCH, QUEUE_CAPACITY, this::store, observer);
     }
 
     Guest touch(UUID guestId) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ServiceUnavailableException;
 import org.slf4j.Logger;
@@ -51,10 +52,10 @@ final class BatchingMessageWriter implements MessageWriter {
     private final Clock clock;
     private final BatchingQueue<Pending> queue;
 
-    BatchingMessageWriter(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity) {
+    BatchingMessageWriter(Jdbi jdbi, Clock clock, int maxBatch, int queueCapacity, BatchObserver observer) {
         this.jdbi = jdbi;
         this.clock = clock;
-        this.queue = new BatchingQueue<>("message-writer", maxBatch, queueCapacity, this::store);
+        this.queue = new BatchingQueue<>("message-writer", maxBatch, queueCapacity, this::store, observer);
     }
 
     @Override

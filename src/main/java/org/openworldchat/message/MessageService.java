@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
@@ -27,9 +28,14 @@ public final class MessageService implements AutoCloseable {
     public static final int MAX_PAGE = 100;
     static final long WRITE_TIMEOUT_MS = 5_000;
 
-    /** Settings of the write path. {@code maxBatch} 1 switches batching off. */
-    public record WriteSettings(int maxBatch, int queueCapacity) {
-        public static final WriteSettings DEFAULT = new WriteSettings(256, 10_000);
+    /**
+     * Settings of the write path. {@code maxBatch} 1 switches batching off; {@code afterWrite} runs
+     * what follows a commit (reading a retried message back, attaching its image, the caller's
+     * answer), so that the writer thread only writes; {@code batches} hears about every batch.
+     */
+    public record WriteSettings(int maxBatch, int queueCapacity, Executor afterWrite, BatchObserver batches) {
+        public static final int DEFAULT_MAX_BATCH = 256;
+        public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
     }
 
     private final GuestService guests;
@@ -43,13 +49,9 @@ public final class MessageService implements AutoCloseable {
     private final MessageExpiry expiry;
     private final RecentBroadcasts broadcasts = new RecentBroadcasts(100_000);
 
-    /**
-     * @param afterWrite runs what follows a commit (reading a retried message back, attaching its
-     *                   image, the caller's answer), so that the writer thread only writes
-     */
     public MessageService(Jdbi jdbi, Clock clock, MessageExpiry expiry, GuestService guests, MessageEvents events,
-                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings, Executor afterWrite) {
-        this.afterWrite = afterWrite;
+                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings) {
+        this.afterWrite = writeSettings.afterWrite();
         this.guests = guests;
         this.limits = limits;
         this.events = events;
@@ -57,7 +59,8 @@ public final class MessageService implements AutoCloseable {
         this.expiry = expiry;
         this.repository = new MessageRepository(jdbi, new MessageRows(expiry), expiry);
         this.ids = new MessageIds(clock);
-        this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity());
+        this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity(),
+                writeSettings.batches());
     }
 
     /** The outcome of a send: the message as stored, and whether this call stored it. */

@@ -1,6 +1,7 @@
 package org.openworldchat.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.contract.ErrorCode;
 
 /**
@@ -21,7 +23,7 @@ import org.openworldchat.contract.ErrorCode;
  * reactions, uploads), what was refused and why, how long acks take, and the JVM and database
  * pool underneath. One instance per server, created by the wiring class.
  */
-public final class ChatMetrics implements AutoCloseable {
+public final class ChatMetrics implements BatchObserver, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter messages;
@@ -90,6 +92,26 @@ public final class ChatMetrics implements AutoCloseable {
                         Duration.ofMillis(100))
                 .register(registry)
                 .record(latency);
+    }
+
+    /**
+     * One batch of a write queue (messages, reactions, guest upserts): how many writes shared one
+     * transaction, and how long it took, commit included. A slow disk shows here first.
+     */
+    @Override
+    public void handled(String queue, int items, Duration took) {
+        DistributionSummary.builder("owc.write.batch.size")
+                .description("Writes applied together in one transaction")
+                .tag("queue", queue)
+                .register(registry)
+                .record(items);
+        Timer.builder("owc.write.batch.duration")
+                .description("Time to apply one batch of writes, commit included")
+                .tag("queue", queue)
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(30),
+                        Duration.ofMillis(100), Duration.ofMillis(300))
+                .register(registry)
+                .record(took);
     }
 
     /** The Prometheus text exposition. */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
@@ -50,10 +51,11 @@ final class BatchingReactionWriter implements AutoCloseable {
     private final BatchingQueue<Pending> queue;
 
     /** {@code afterCommit} runs on the writer's thread once per changed message and batch; it must be quick. */
-    BatchingReactionWriter(Jdbi jdbi, int maxBatch, int queueCapacity, BiConsumer<UUID, Committed> afterCommit) {
+    BatchingReactionWriter(Jdbi jdbi, int maxBatch, int queueCapacity, BiConsumer<UUID, Committed> afterCommit,
+                           BatchObserver observer) {
         this.jdbi = jdbi;
         this.afterCommit = afterCommit;
-        this.queue = new BatchingQueue<>("reaction-writer", maxBatch, queueCapacity, this::apply);
+        this.queue = new BatchingQueue<>("reaction-writer", maxBatch, queueCapacity, this::apply, observer);
     }
 
     /** Completes with the message's reactions right after this toggle, or with its refusal. */

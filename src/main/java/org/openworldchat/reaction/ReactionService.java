@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
@@ -33,15 +34,19 @@ public final class ReactionService implements AutoCloseable {
     private final EmojiPolicy emojis = new EmojiPolicy();
     private final Executor afterWrite;
 
-    /** @param afterWrite answers committed toggles, so that the writer thread only writes */
+    /**
+     * @param afterWrite answers committed toggles, so that the writer thread only writes
+     * @param batches    hears about every batch of toggles
+     */
     public ReactionService(Jdbi jdbi, GuestService guests, MessageExpiry expiry, ReactionEvents events,
-                           RateLimits limits, Executor afterWrite) {
+                           RateLimits limits, Executor afterWrite, BatchObserver batches) {
         this.afterWrite = afterWrite;
         this.limits = limits;
         this.guests = guests;
         this.expiry = expiry;
         this.writer = new BatchingReactionWriter(jdbi, MAX_BATCH, QUEUE_CAPACITY,
-                (messageId, committed) -> events.reactionsChanged(messageId, committed.reactions(), committed.toggles()));
+                (messageId, committed) -> events.reactionsChanged(messageId, committed.reactions(), committed.toggles()),
+                batches);
     }
 
     /**

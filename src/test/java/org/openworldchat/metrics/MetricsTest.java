@@ -39,6 +39,11 @@ class MetricsTest {
             assertThat(value(text, "owc_sockets")).isGreaterThanOrEqualTo(1);
             assertThat(value(text, "owc_guests_online")).isGreaterThanOrEqualTo(1);
             assertThat(value(text, "owc_guests_watching")).isGreaterThanOrEqualTo(1);
+            for (String queue : new String[] {"message-writer", "reaction-writer", "guest-touches"}) {
+                assertThat(value(text, "owc_write_batch_size_count{queue=\"" + queue + "\"}")).as(queue).isGreaterThanOrEqualTo(1);
+                assertThat(value(text, "owc_write_batch_duration_seconds_count{queue=\"" + queue + "\"}")).as(queue)
+                        .isGreaterThanOrEqualTo(1);
+            }
             assertThat(text).contains("owc_ack_latency_seconds_bucket{event=\"SEND_MESSAGE\"")
                     .contains("owc_ack_latency_seconds_count{event=\"JOIN_CHAT\"}")
                     .contains("hikaricp_connections_active")

@@ -45,7 +45,7 @@ else
   : "${FANOUT_RECEIVERS:=1000}" "${FANOUT_STEPS:=50000,75000,100000,150000,200000,250000,300000,400000,500000}"
   : "${STEP_SECONDS:=5}" "${STEP_WARMUP_SECONDS:=1.5}" "${PREWARM_SECONDS:=30}"
   : "${IDLE_CONNECTIONS:=19900}" "${IDLE_SETTLE_SECONDS:=5}" "${IDLE_WARMUP:=2000}"
-  : "${WRITE_CLOSED_SECONDS:=8}" "${WRITE_OPEN_SECONDS:=5}" "${REACTION_SECONDS:=5}" "${WRITE_WARMUP_SECONDS:=10}"
+  : "${WRITE_CLOSED_SECONDS:=8}" "${WRITE_OPEN_SECONDS:=5}" "${REACTION_SECONDS:=5}" "${WRITE_WARMUP_SECONDS:=30}"
 fi
 : "${FANOUT_PROBES:=10}" "${FANOUT_SENDERS:=10}" "${P99_LIMIT_MS:=200}"
 : "${WRITE_GUESTS:=200}" "${WRITE_INFLIGHT:=4}" "${REACTION_GUESTS:=100}" "${REACTION_INFLIGHT:=2}"
@@ -232,7 +232,7 @@ fi
   echo "machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r), open files limit $FD_LIMIT"
   echo "software: Java $("$JAVA" -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/'), Node.js $(node --version), PostgreSQL $(psql "$BENCH_DATABASE_URL/postgres" -qAtc 'show server_version'), socket.io $(node -p "require('$BENCH_DIR/peer-node/node_modules/socket.io/package.json').version"), ws $(node -p "require('$BENCH_DIR/peer-node/node_modules/ws/package.json').version")"
   echo "our server: $SERVER_FROM, JVM options \`$SERVER_JAVA_OPTS\`"
-  echo "fan-out: $FANOUT_RECEIVERS receivers ($FANOUT_PROBES of them latency probes), $FANOUT_SENDERS senders, ${PREWARM_SECONDS} s warm-up, then ${STEP_SECONDS} s per step after ${STEP_WARMUP_SECONDS} s; idle: $IDLE_CONNECTIONS sockets after $IDLE_WARMUP opened and closed; write: $WRITE_GUESTS guests x $WRITE_INFLIGHT in flight for ${WRITE_CLOSED_SECONDS} s; reactions: $REACTION_GUESTS guests x $REACTION_INFLIGHT in flight for ${REACTION_SECONDS} s"
+  echo "fan-out: $FANOUT_RECEIVERS receivers ($FANOUT_PROBES of them latency probes), $FANOUT_SENDERS senders, ${PREWARM_SECONDS} s warm-up, then ${STEP_SECONDS} s per step after ${STEP_WARMUP_SECONDS} s; idle: $IDLE_CONNECTIONS sockets after $IDLE_WARMUP opened and closed; write: $WRITE_GUESTS guests x $WRITE_INFLIGHT in flight for ${WRITE_CLOSED_SECONDS} s after ${WRITE_WARMUP_SECONDS} s warm-up; reactions: $REACTION_GUESTS guests x $REACTION_INFLIGHT in flight for ${REACTION_SECONDS} s"
 } > "$MACHINE"
 log "results"
 DOC="$WORK/BENCHMARKS.md"

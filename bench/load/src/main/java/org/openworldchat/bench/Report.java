@@ -74,8 +74,9 @@ final class Report {
         for (int i = 0; i < 3; i++) {
             maxV[i] = num(labels[i] + ".fanout.max_dps");
             String stop = r.getOrDefault(labels[i] + ".fanout.stop_reason", "");
-            max[i] = Double.isNaN(maxV[i]) ? "—" : fmt("%,.0f", maxV[i])
-                    + (stop.startsWith("discarded") ? " (≥, generator-bound)"
+            max[i] = Double.isNaN(maxV[i]) ? "—"
+                    : maxV[i] == 0 ? "< " + kilo(first(labels[i])) + " (the first step failed)"
+                    : fmt("%,.0f", maxV[i]) + (stop.startsWith("discarded") ? " (≥, generator-bound)"
                     : stop.startsWith("all") ? " (≥, every step passed)" : "");
         }
         row("Fan-out: max sustained deliveries/s (" + receivers + " receivers)", max[0], max[1], max[2],

@@ -82,11 +82,16 @@ final class EventDispatcher {
         }
         answer.whenComplete((body, failure) -> {
             socket.releaseWriteSlot();
-            if (failure == null) {
-                succeed(event, ack, body, arrived);
-            } else {
-                fail(socket, event, ack, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            Throwable error = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (error == null) {
+                try {
+                    succeed(event, ack, body, arrived);
+                    return;
+                } catch (RuntimeException e) {
+                    error = e; // the answer could not be encoded or sent: answer with the error instead
+                }
             }
+            fail(socket, event, ack, error);
         });
     }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -53,12 +54,12 @@ class TransportUpgradeTest {
                 .get(PROMPT.toSeconds(), TimeUnit.SECONDS);
         ws.sendText("2probe", true).get();
         assertThat(frames.next()).isEqualTo("3probe");
-        assertThat(pending.get(PROMPT.toSeconds(), TimeUnit.SECONDS)).as("the poll pending at the probe").isEqualTo("6");
+        assertThat(noops(pending.get(PROMPT.toSeconds(), TimeUnit.SECONDS))).as("the poll pending at the probe").isPositive();
 
         // The client read the noop before "3probe", so it polled again.
         CompletableFuture<String> extra = poll(sid);
         try {
-            assertThat(extra.get(PROMPT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("6");
+            assertThat(noops(extra.get(PROMPT.toSeconds(), TimeUnit.SECONDS))).isPositive();
         } catch (TimeoutException e) {
             throw new AssertionError("the long poll sent during the upgrade was held for more than " + PROMPT, e);
         }
@@ -71,6 +72,16 @@ class TransportUpgradeTest {
             frame = frames.next();
         } while (!frame.startsWith("431"));
         ws.abort();
+    }
+
+    /**
+     * How many noop packets ("6") a polling answer holds, or 0 when it holds anything else. Under
+     * load two may be queued before the answer is written; they arrive as one payload, separated
+     * by the record separator (0x1e), which a client reads as two noops.
+     */
+    private static int noops(String payload) {
+        String[] packets = payload.split("\u001e");
+        return Arrays.stream(packets).allMatch("6"::equals) ? packets.length : 0;
     }
 
     private String handshake() throws Exception {

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.contract.ServiceUnavailableException;
 
 /**
@@ -99,7 +99,7 @@ public final class BatchingQueue<T> implements AutoCloseable {
      */
     public static <R> CompletableFuture<R> within(CompletableFuture<R> pending, long timeoutMillis) {
         return pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            Throwable cause = ErrorMapper.unwrap(failure);
             return CompletableFuture.failedFuture(cause instanceof TimeoutException
                     ? new ServiceUnavailableException("the write did not complete in time", cause) : cause);
         });

@@ -33,7 +33,8 @@ public final class ErrorMapper {
         return new ErrorBody(code, code.defaultMessage(), Map.of(), true);
     }
 
-    static Throwable unwrap(Throwable t) {
+    /** The failure itself, out of the CompletionException or ExecutionException wrappers futures add. */
+    public static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof CompletionException || current instanceof ExecutionException)
                 && current.getCause() != null) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import org.openworldchat.contract.ChatException;
@@ -82,7 +81,7 @@ final class EventDispatcher {
         }
         answer.whenComplete((body, failure) -> {
             socket.releaseWriteSlot();
-            Throwable error = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            Throwable error = ErrorMapper.unwrap(failure);
             if (error == null) {
                 try {
                     succeed(event, ack, body, arrived);

@@ -70,21 +70,25 @@ final class BatchingReactionWriter implements AutoCloseable {
     }
 
     private void apply(List<Pending> batch) {
-        Map<Pending, Object> outcomes = new HashMap<>();
-        Map<UUID, MessageReactions> changed = new LinkedHashMap<>();
+        Map<Pending, Outcome> outcomes = new HashMap<>();
+        Map<UUID, MessageReactions> touched = new LinkedHashMap<>();
+        Map<UUID, Map<String, List<UUID>>> stored = new LinkedHashMap<>();
         try {
             jdbi.useTransaction(h -> {
                 outcomes.clear();
-                changed.clear();
+                touched.clear();
+                stored.clear();
                 Map<UUID, ReactionRepository.LockedRow> rows = ReactionRepository.lock(h,
                         batch.stream().map(p -> p.toggle().messageId()).collect(Collectors.toSet()));
                 for (Pending p : batch) {
-                    outcomes.put(p, applyOne(p.toggle(), rows, changed));
+                    outcomes.put(p, applyOne(p.toggle(), rows, touched));
                 }
-                changed.values().removeIf(r -> r.applied() == 0);
-                if (!changed.isEmpty()) {
-                    Map<UUID, Map<String, List<UUID>>> stored = new LinkedHashMap<>();
-                    changed.forEach((id, r) -> stored.put(id, r.snapshot()));
+                touched.forEach((id, r) -> {
+                    if (r.applied() > 0) {
+                        stored.put(id, r.snapshot());
+                    }
+                });
+                if (!stored.isEmpty()) {
                     ReactionRepository.store(h, stored);
                 }
             });
@@ -93,35 +97,42 @@ final class BatchingReactionWriter implements AutoCloseable {
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;
         }
-        changed.forEach((messageId, reactions) -> {
+        stored.forEach((messageId, reactions) -> {
             try {
-                afterCommit.accept(messageId, new Committed(reactions.snapshot(), reactions.applied()));
+                afterCommit.accept(messageId, new Committed(reactions, touched.get(messageId).applied()));
             } catch (RuntimeException e) {
                 log.atWarn().setCause(e).log("after-commit action failed");
             }
         });
-        for (Pending p : batch) {
-            if (outcomes.get(p) instanceof ErrorCode refusal) {
-                p.result().completeExceptionally(new ChatException(refusal));
+        batch.forEach(p -> outcomes.get(p).answer(p.result()));
+    }
+
+    /** What one toggle came to: the reactions right after it, or the code it is refused with. */
+    private record Outcome(Map<String, List<UUID>> reactions, ErrorCode refusal) {
+
+        static Outcome refused(ErrorCode refusal) {
+            return new Outcome(null, refusal);
+        }
+
+        void answer(CompletableFuture<Map<String, List<UUID>>> result) {
+            if (refusal != null) {
+                result.completeExceptionally(new ChatException(refusal));
             } else {
-                @SuppressWarnings("unchecked")
-                Map<String, List<UUID>> after = (Map<String, List<UUID>>) outcomes.get(p);
-                p.result().complete(after);
+                result.complete(reactions);
             }
         }
     }
 
-    /** The reactions right after this toggle, or the code it is refused with. */
-    private static Object applyOne(Toggle t, Map<UUID, ReactionRepository.LockedRow> rows,
-                                   Map<UUID, MessageReactions> changed) {
+    private static Outcome applyOne(Toggle t, Map<UUID, ReactionRepository.LockedRow> rows,
+                                    Map<UUID, MessageReactions> touched) {
         ReactionRepository.LockedRow row = rows.get(t.messageId());
         if (row == null || !row.createdAt().isAfter(t.cutoff())) {
-            return ErrorCode.MESSAGE_NOT_FOUND;
+            return Outcome.refused(ErrorCode.MESSAGE_NOT_FOUND);
         }
-        MessageReactions reactions = changed.computeIfAbsent(t.messageId(),
+        MessageReactions reactions = touched.computeIfAbsent(t.messageId(),
                 id -> new MessageReactions(StoredReactions.parse(row.reactions())));
         return reactions.toggle(t.emoji(), t.guestId(), t.maxEmojis())
-                ? reactions.snapshot() : ErrorCode.TOO_MANY_REACTIONS;
+                ? new Outcome(reactions.snapshot(), null) : Outcome.refused(ErrorCode.TOO_MANY_REACTIONS);
     }
 
     @Override

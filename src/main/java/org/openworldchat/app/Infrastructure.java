@@ -27,7 +27,7 @@ record Infrastructure(Optional<RedisConnections> redis, ClusterBus bus, Presence
                       ObjectStorage storage) implements AutoCloseable {
 
     static Infrastructure create(AppConfig config, Clock clock) {
-        Optional<RedisConnections> redis = config.redisUrl().map(url -> connect(url, config.redisPrefix()));
+        Optional<RedisConnections> redis = config.redisUrl().map(url -> new RedisConnections(url, config.redisPrefix()));
         try {
             return new Infrastructure(redis,
                     redis.<ClusterBus>map(RedisClusterBus::new).orElse(ClusterBus.LOCAL),
@@ -47,15 +47,6 @@ record Infrastructure(Optional<RedisConnections> redis, ClusterBus bus, Presence
         redis.ifPresent(r -> checks.add(new HealthCheck("redis", r::ping)));
         checks.add(new HealthCheck("images", storage::ping));
         return checks;
-    }
-
-    private static RedisConnections connect(String url, String prefix) {
-        try {
-            return new RedisConnections(url, prefix);
-        } catch (RuntimeException e) {
-            throw new StartupException("cannot reach Redis at " + url.replaceAll("//[^@/]*@", "//") + ": "
-                    + Database.rootMessage(e), e);
-        }
     }
 
     private static ObjectStorage storage(AppConfig config) {

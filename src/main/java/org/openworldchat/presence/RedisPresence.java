@@ -63,12 +63,14 @@ public final class RedisPresence implements Presence, AutoCloseable {
     private final String watching;
     private final String online;
     private final ScheduledExecutorService heartbeat;
-    /** MULTI/EXEC needs a connection no other thread writes to in between. */
-    private final StatefulRedisConnection<String, String> heartbeatConnection;
+    /**
+     * MULTI/EXEC needs a connection no other thread writes to in between. Opened by the heartbeat
+     * thread, on its first beat with Redis reachable.
+     */
+    private StatefulRedisConnection<String, String> heartbeatConnection;
 
     public RedisPresence(RedisConnections redis) {
         this.redis = redis;
-        this.heartbeatConnection = redis.newConnection();
         this.nodes = redis.key("presence:nodes");
         String base = redis.key("presence:" + redis.nodeId());
         this.alive = base + ":alive";
@@ -77,6 +79,8 @@ public final class RedisPresence implements Presence, AutoCloseable {
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("presence-heartbeat").daemon(true).factory());
         heartbeat.scheduleWithFixedDelay(this::publishAll, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        // A node that started while Redis was away publishes its sets as soon as it gets there.
+        redis.whenConnected(() -> heartbeat.execute(this::publishAll));
     }
 
     @Override
@@ -147,6 +151,9 @@ public final class RedisPresence implements Presence, AutoCloseable {
             onlineNow = local.onlineGuests();
         }
         try {
+            if (heartbeatConnection == null) {
+                heartbeatConnection = redis.newConnection();
+            }
             RedisCommands<String, String> sync = heartbeatConnection.sync();
             sync.multi();
             sync.set(alive, "1", io.lettuce.core.SetArgs.Builder.ex(TTL));
@@ -171,10 +178,17 @@ public final class RedisPresence implements Presence, AutoCloseable {
     public void close() {
         heartbeat.shutdownNow();
         try {
+            heartbeat.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
             redis.commands().sync().del(alive, watching, online);
         } catch (RuntimeException e) {
             log.debug("presence keys not removed at close: {}", e.getMessage());
         }
-        heartbeatConnection.close();
+        if (heartbeatConnection != null) {
+            heartbeatConnection.close();
+        }
     }
 }

@@ -26,7 +26,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
-    private final LettuceBasedProxyManager<byte[]> buckets;
+    private final Clock clock;
+    /** Built on first use with Redis reachable: a node may start while Redis is away. */
+    private volatile LettuceBasedProxyManager<byte[]> buckets;
     private final Map<RateLimit, RateLimit.Quota> quotas;
     private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
     private final RateLimiter fallback;
@@ -40,11 +42,24 @@ public final class RedisRateLimiter implements RateLimiter {
             configurations.put(limit, BucketRules.configuration(quota(limit)));
         }
         this.fallback = new InMemoryRateLimiter(quotas, clock);
-        this.buckets = Bucket4jLettuce.casBasedBuilder(redis.binary())
-                .clientClock(new InMemoryRateLimiter.ClockTimeMeter(clock))
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                .requestTimeout(Duration.ofSeconds(1))
-                .build();
+        this.clock = clock;
+    }
+
+    private LettuceBasedProxyManager<byte[]> buckets() {
+        LettuceBasedProxyManager<byte[]> built = buckets;
+        if (built == null) {
+            synchronized (this) {
+                if (buckets == null) {
+                    buckets = Bucket4jLettuce.casBasedBuilder(redis.binary())
+                            .clientClock(new InMemoryRateLimiter.ClockTimeMeter(clock))
+                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                            .requestTimeout(Duration.ofSeconds(1))
+                            .build();
+                }
+                built = buckets;
+            }
+        }
+        return built;
     }
 
     @Override
@@ -52,7 +67,7 @@ public final class RedisRateLimiter implements RateLimiter {
         try {
             byte[] key = redis.key("rate:" + limit.name() + ":" + subject).getBytes(StandardCharsets.UTF_8);
             Optional<Duration> wait = BucketRules.attempt(
-                    buckets.builder().build(key, () -> configurations.get(limit)), quota(limit));
+                    buckets().builder().build(key, () -> configurations.get(limit)), quota(limit));
             outage.succeeded();
             return wait;
         } catch (RuntimeException e) {

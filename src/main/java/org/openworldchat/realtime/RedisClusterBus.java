@@ -35,15 +35,18 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void start(Consumer<Broadcast> deliver) {
-        redis.pubSub().addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String from, String message) {
-                if (channel.equals(from)) {
-                    receive(message, deliver);
+        // A node that started while Redis was away subscribes once it gets there.
+        redis.whenConnected(() -> {
+            redis.pubSub().addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String message) {
+                    if (channel.equals(from)) {
+                        receive(message, deliver);
+                    }
                 }
-            }
+            });
+            redis.pubSub().sync().subscribe(channel);
         });
-        redis.pubSub().sync().subscribe(channel);
     }
 
     private void receive(String message, Consumer<Broadcast> deliver) {
@@ -81,6 +84,9 @@ public final class RedisClusterBus implements ClusterBus {
 
     @Override
     public void close() {
+        if (!redis.isConnected()) {
+            return;
+        }
         try {
             redis.pubSub().sync().unsubscribe(channel);
         } catch (RuntimeException e) {

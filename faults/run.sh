@@ -10,7 +10,7 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 export OWC_REQUIRE_SERVICES=true
 rm -f target/faults/report.md
-mvn -q test -Dtest='*FaultTest' -Dowc.faults=full -DargLine="-Dowc.faults=full"
+mvn -q test -Dtest='*FaultTest' -Dowc.faults=full -Dowc.test.jvm.args=-Dowc.faults=full
 report=target/faults/report.md
 cat "$report"
 {

@@ -1,6 +1,7 @@
 package org.openworldchat.realtime;
 
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.util.List;
@@ -12,6 +13,17 @@ import org.openworldchat.http.HttpRouter;
  * bodies stream instead of being aggregated), and the guest cookie on the handshake.
  */
 final class ChatChannelInitializer extends SocketIOChannelInitializer {
+
+    /**
+     * Most bytes one read of a connection takes in. Everything one read brings is decoded and
+     * dispatched before the event loop moves on, and the read throttle can only pause a socket
+     * after that: with Netty's default of up to 64 KiB, one read of a flooding socket carried
+     * about 250 events, and a flood from 40 sockets kept each event loop in a single pass over
+     * its ready connections for 0.4-1 s, so a new connection (a health probe, a handshake) waited
+     * 1-3.6 s for its first read. With 8 KiB (a few dozen chat packets, far more than a person
+     * sends at once) the same flood left it 0.2-0.8 s.
+     */
+    static final int MAX_READ_BYTES = 8 * 1024;
 
     private final HttpRouter router;
     private final HandshakeCookieHandler handshakeCookies;
@@ -34,6 +46,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
+        pipeline.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES));
         // The library adds the response encoder after the aggregator, so the 413 the aggregator
         // writes for an oversized polling POST never gets encoded and the peer sees a bare close.
         // Next to the decoder it encodes every response, whoever writes it.

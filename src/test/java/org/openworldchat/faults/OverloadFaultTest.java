@@ -114,10 +114,12 @@ class OverloadFaultTest {
 
             assertThat(lost).as("the well-behaved client always got an answer").isZero();
             // Over a hundred or two samples the p99 is close to the slowest ack, so one stall of the
-            // shared two-core machine shows in it: across runs it was 0.5-1.5 s, once 3.5 s. The
-            // bound sits there, and well below the 10 s a client waits for an ack.
+            // shared two-core machine shows in it: across runs it was 0.5-0.9 s (0.5-3.6 s before
+            // reads were capped at 8 KiB). The bound sits well above that, and well below the 10 s
+            // a client waits for an ack.
             assertThat(p99).as("and promptly").isLessThan(5_000);
-            assertThat(worstHealth).isLessThan(3_000);
+            // 0.4-0.6 s in short runs; 1-3.6 s when one read could take 64 KiB of a flooder's events.
+            assertThat(worstHealth).as("a liveness probe is answered").isLessThan(2_000);
             assertThat(maxHeap).as("heap bounded").isLessThan(240L * 1_048_576);
             assertThat(maxRss - rssBefore).as("direct buffers bounded too").isLessThan(400L * 1_048_576);
             assertThat(node.http().get("/health").status()).isEqualTo(200);

@@ -47,7 +47,9 @@ public final class NodeProcess implements AutoCloseable {
             vars.put("MAX_SOCKETS_PER_IP", "100000");
             vars.putAll(env);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            // The flag is what the jar's manifest says (Enable-Native-Access).
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"),
                     Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.equals("REDIS_URL") || k.equals("DATABASE_URL"));
             pb.environment().putAll(vars);

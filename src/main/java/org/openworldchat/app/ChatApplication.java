@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.guest.SessionTokens;
 import org.openworldchat.http.ClientAddress;
@@ -142,7 +143,7 @@ public final class ChatApplication implements AutoCloseable {
             infrastructure.close();
             database.close();
             metrics.close();
-            throw new StartupException("cannot listen on port " + config.port() + ": " + Database.rootMessage(e), e);
+            throw new StartupException("cannot listen on port " + config.port() + ": " + ErrorMapper.rootMessage(e), e);
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();

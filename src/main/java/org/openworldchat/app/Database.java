@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.openworldchat.contract.ErrorMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class Database implements AutoCloseable {
             return new Database(pool(url, poolSize, meters), embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(Database::stopQuietly);
-            throw new StartupException("cannot use the database at " + url.describe() + ": " + rootMessage(e), e);
+            throw new StartupException("cannot use the database at " + url.describe() + ": " + ErrorMapper.rootMessage(e), e);
         }
     }
 
@@ -80,7 +81,7 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .start();
         } catch (IOException | RuntimeException e) {
-            throw new StartupException("cannot start the embedded PostgreSQL in " + dir + ": " + rootMessage(e), e);
+            throw new StartupException("cannot start the embedded PostgreSQL in " + dir + ": " + ErrorMapper.rootMessage(e), e);
         }
     }
 
@@ -114,15 +115,6 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "open-world-chat");
         config.addDataSourceProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS + " -c TimeZone=UTC");
         return new HikariDataSource(config);
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 
     @Override

@@ -33,6 +33,16 @@ public final class ErrorMapper {
         return new ErrorBody(code, code.defaultMessage(), Map.of(), true);
     }
 
+    /** The first line of the innermost cause's message (its class name if it has none), for one-line reports. */
+    public static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+
     /** The failure itself, out of the CompletionException or ExecutionException wrappers futures add. */
     public static Throwable unwrap(Throwable t) {
         Throwable current = t;

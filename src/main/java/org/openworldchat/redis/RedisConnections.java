@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.openworldchat.contract.ErrorMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public final class RedisConnections implements AutoCloseable {
         try {
             open();
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("redis", address).addKeyValue("error", rootMessage(e))
+            log.atWarn().addKeyValue("redis", address).addKeyValue("error", ErrorMapper.rootMessage(e))
                     .log("Redis unreachable at start; serving this node's sockets alone and connecting in the background");
             opener.schedule(() -> retry(FIRST_RETRY), FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -127,7 +128,7 @@ public final class RedisConnections implements AutoCloseable {
         try {
             action.run();
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("error", rootMessage(e)).log("setting up a Redis-backed piece failed");
+            log.atWarn().addKeyValue("error", ErrorMapper.rootMessage(e)).log("setting up a Redis-backed piece failed");
         }
     }
 
@@ -177,14 +178,6 @@ public final class RedisConnections implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
     }
 
     @Override

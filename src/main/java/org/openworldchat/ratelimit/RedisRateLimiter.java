@@ -26,8 +26,7 @@ public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
-    private final Clock clock;
-    /** Built on first use with Redis reachable: a node may start while Redis is away. */
+    /** Built once Redis is reached (a node may start while Redis is away); null until then. */
     private volatile LettuceBasedProxyManager<byte[]> buckets;
     private final Map<RateLimit, RateLimit.Quota> quotas;
     private final Map<RateLimit, BucketConfiguration> configurations = new EnumMap<>(RateLimit.class);
@@ -42,32 +41,23 @@ public final class RedisRateLimiter implements RateLimiter {
             configurations.put(limit, BucketRules.configuration(quota(limit)));
         }
         this.fallback = new InMemoryRateLimiter(quotas, clock);
-        this.clock = clock;
-    }
-
-    private LettuceBasedProxyManager<byte[]> buckets() {
-        LettuceBasedProxyManager<byte[]> built = buckets;
-        if (built == null) {
-            synchronized (this) {
-                if (buckets == null) {
-                    buckets = Bucket4jLettuce.casBasedBuilder(redis.binary())
-                            .clientClock(new InMemoryRateLimiter.ClockTimeMeter(clock))
-                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                            .requestTimeout(Duration.ofSeconds(1))
-                            .build();
-                }
-                built = buckets;
-            }
-        }
-        return built;
+        redis.whenConnected(() -> buckets = Bucket4jLettuce.casBasedBuilder(redis.binary())
+                .clientClock(new InMemoryRateLimiter.ClockTimeMeter(clock))
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build());
     }
 
     @Override
     public Optional<Duration> attempt(RateLimit limit, String subject) {
+        LettuceBasedProxyManager<byte[]> shared = buckets;
+        if (shared == null) {
+            return fallback.attempt(limit, subject); // not yet connected; RedisConnections said so once
+        }
         try {
             byte[] key = redis.key("rate:" + limit.name() + ":" + subject).getBytes(StandardCharsets.UTF_8);
             Optional<Duration> wait = BucketRules.attempt(
-                    buckets().builder().build(key, () -> configurations.get(limit)), quota(limit));
+                    shared.builder().build(key, () -> configurations.get(limit)), quota(limit));
             outage.succeeded();
             return wait;
         } catch (RuntimeException e) {

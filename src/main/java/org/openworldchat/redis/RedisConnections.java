@@ -108,7 +108,8 @@ public final class RedisConnections implements AutoCloseable {
             open();
             log.atInfo().addKeyValue("redis", address).log("Redis reached; this node now shares broadcasts, presence and limits");
         } catch (RuntimeException e) {
-            Duration next = delay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay.multipliedBy(2);
+            Duration doubled = delay.multipliedBy(2);
+            Duration next = doubled.compareTo(LAST_RETRY) > 0 ? LAST_RETRY : doubled;
             opener.schedule(() -> retry(next), next.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

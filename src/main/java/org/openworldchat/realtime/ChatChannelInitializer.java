@@ -3,6 +3,7 @@ package org.openworldchat.realtime;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.util.List;
 import org.openworldchat.http.HttpEntryHandler;
@@ -25,6 +26,9 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
      */
     static final int MAX_READ_BYTES = 8 * 1024;
 
+    /** Keeps its per-read state in each channel's own handle, so every connection shares it. */
+    private final RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
+
     private final HttpRouter router;
     private final HandshakeCookieHandler handshakeCookies;
     private final String socketIoPath;
@@ -46,7 +50,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
-        pipeline.channel().config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES));
+        pipeline.channel().config().setRecvByteBufAllocator(reads);
         // The library adds the response encoder after the aggregator, so the 413 the aggregator
         // writes for an oversized polling POST never gets encoded and the peer sees a bare close.
         // Next to the decoder it encodes every response, whoever writes it.

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,7 @@ import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
 import org.openworldchat.support.MutableClock;
 import org.openworldchat.support.OwnRedis;
+import org.openworldchat.support.SharedLimits;
 import org.openworldchat.support.TestApp;
 import org.openworldchat.support.TestDatabases;
 
@@ -62,7 +62,7 @@ class RedisDownAtStartFaultTest {
                             assertThat(b.emit("JOIN_CHAT", null).get("onlineCount").asInt()).isEqualTo(2);
                         });
                         long presenceAfter = (System.nanoTime() - back) / 1_000_000;
-                        assertSharedLimits(lonely, other);
+                        SharedLimits.assertOneAllowance(lonely, other, "late_limits", 6);
 
                         Map<String, Object> figures = new LinkedHashMap<>();
                         figures.put("node started without Redis in ms", startedAfter);
@@ -74,22 +74,6 @@ class RedisDownAtStartFaultTest {
             }
         } finally {
             TestDatabases.drop(database);
-        }
-    }
-
-    /** One guest with a tab on each node gets one allowance (6), not one per node. */
-    private static void assertSharedLimits(TestApp node1, TestApp node2) {
-        String cookie = Http.cookiePair(node1.http().get("/api/session").header("set-cookie"));
-        try (ChatClient tab1 = ChatClient.connect(node1.baseUrl(), cookie);
-             ChatClient tab2 = ChatClient.connect(node2.baseUrl(), cookie)) {
-            tab1.setUsername("late_limits");
-            for (int i = 0; i < 3; i++) {
-                tab1.send("one" + i);
-                tab2.send("two" + i);
-            }
-            List<JsonNode> refusals = List.of(tab1.emit("SEND_MESSAGE", Map.of("content", "x")),
-                    tab2.emit("SEND_MESSAGE", Map.of("content", "x")));
-            assertThat(refusals).extracting(ChatClient::errorCode).containsOnly("RATE_LIMITED");
         }
     }
 }

@@ -38,9 +38,15 @@ public final class UploadEndpoint implements Endpoint {
     @Override
     public HttpReply handle(HttpCall call) throws IOException {
         UUID guestId = cookie.guestOf(call.headers()).orElseThrow(() -> new ChatException(ErrorCode.NO_SESSION));
-        byte[] file = imageField(call);
-        if (file.length > UploadService.MAX_BYTES) {
-            throw new ChatException(ErrorCode.FILE_TOO_LARGE);
+        byte[] file;
+        try {
+            file = imageField(call);
+            if (file.length > UploadService.MAX_BYTES) {
+                throw new ChatException(ErrorCode.FILE_TOO_LARGE);
+            }
+        } catch (ChatException refused) {
+            uploads.countRefused(guestId);
+            throw refused;
         }
         UploadService.Uploaded uploaded = uploads.upload(guestId, file);
         metrics.imageUploaded();

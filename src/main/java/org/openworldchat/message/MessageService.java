@@ -67,6 +67,11 @@ public final class MessageService implements AutoCloseable {
     public record Sent(Message message, boolean created) {
     }
 
+    /** A send whose payload could not be read still counts toward the guest's message limit. */
+    public void countMalformed(UUID guestId) {
+        limits.check(RateLimit.MESSAGE, guestId);
+    }
+
     /**
      * Checks the send and queues it for the writer. Refusals known before the write are thrown;
      * the returned stage completes once the message is committed (or fails with the write). Sends

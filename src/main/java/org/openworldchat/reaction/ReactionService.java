@@ -49,6 +49,11 @@ public final class ReactionService implements AutoCloseable {
                 batches);
     }
 
+    /** A toggle whose payload could not be read still counts toward the guest's reaction limit. */
+    public void countMalformed(UUID guestId) {
+        limits.check(RateLimit.REACTION, guestId);
+    }
+
     /**
      * Checks the toggle and queues it. Refusals known before the write are thrown; the returned
      * stage completes, off the writer's thread, once the toggle is committed or refused.

@@ -63,12 +63,17 @@ final class EventDispatcher {
         EventHandler handler;
         try {
             handler = handlerFor(event);
+        } catch (Throwable t) {
+            fail(socket, event, ack, t);
+            return;
+        }
+        try {
             if (event.args().size() > 1) {
                 throw new ChatException(ErrorCode.INVALID_PAYLOAD, "an event takes at most one argument");
             }
             socket.awaitWriteSlot();
         } catch (Throwable t) {
-            fail(socket, event, ack, t);
+            fail(socket, event, ack, counted(handler, socket, t));
             return;
         }
         CompletionStage<Map<String, Object>> answer;
@@ -76,7 +81,7 @@ final class EventDispatcher {
             answer = handler.handle(socket, event.payload());
         } catch (Throwable t) {
             socket.releaseWriteSlot();
-            fail(socket, event, ack, t);
+            fail(socket, event, ack, counted(handler, socket, t));
             return;
         }
         answer.whenComplete((body, failure) -> {
@@ -100,6 +105,18 @@ final class EventDispatcher {
         reply.putAll(body);
         ack.sendAckData(reply);
         metrics.acked(event.name(), Duration.ofNanos(System.nanoTime() - arrived));
+    }
+
+    /** A malformed attempt counts toward the event's rate limit; over the limit, that is the answer. */
+    private static Throwable counted(EventHandler handler, SocketContext socket, Throwable failure) {
+        if (failure instanceof ChatException refused && refused.code() == ErrorCode.INVALID_PAYLOAD) {
+            try {
+                handler.countMalformed(socket);
+            } catch (RuntimeException overLimit) {
+                return overLimit;
+            }
+        }
+        return failure;
     }
 
     private EventHandler handlerFor(IncomingEvent event) {

@@ -16,4 +16,12 @@ interface EventHandler {
      * @return the fields of the success ack, besides {@code ok}
      */
     CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload);
+
+    /**
+     * This event's payload could not be read ({@code INVALID_PAYLOAD}). An event with a rate limit
+     * counts such an attempt too, as the contract counts every attempt, and throws
+     * {@code RATE_LIMITED} when the guest is over the limit.
+     */
+    default void countMalformed(SocketContext socket) {
+    }
 }

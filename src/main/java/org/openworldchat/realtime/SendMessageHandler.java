@@ -32,4 +32,9 @@ final class SendMessageHandler implements EventHandler {
         return messages.send(socket.guestId(), request)
                 .thenApply(sent -> Map.of("message", WireFormat.message(sent.message())));
     }
+
+    @Override
+    public void countMalformed(SocketContext socket) {
+        messages.countMalformed(socket.guestId());
+    }
 }

@@ -33,4 +33,9 @@ final class SendReactionHandler implements EventHandler {
             return ack;
         });
     }
+
+    @Override
+    public void countMalformed(SocketContext socket) {
+        reactions.countMalformed(socket.guestId());
+    }
 }

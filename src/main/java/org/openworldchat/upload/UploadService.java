@@ -47,6 +47,11 @@ public final class UploadService implements ImageOwnership {
         this.urlPrefix = publicBaseUrl.orElse("") + PATH_PREFIX;
     }
 
+    /** An upload refused before it got here (a malformed form, a file too large) still counts toward the limit. */
+    public void countRefused(UUID guestId) {
+        limits.check(RateLimit.UPLOAD, guestId);
+    }
+
     public Uploaded upload(UUID guestId, byte[] file) {
         limits.check(RateLimit.UPLOAD, guestId);
         ImageSanitizer.Sanitized image = sanitizer.sanitize(file);

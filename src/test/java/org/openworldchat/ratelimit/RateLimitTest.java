@@ -61,6 +61,23 @@ class RateLimitTest {
     }
 
     @Test
+    void malformedAttemptsCountToo() {
+        try (ChatClient garbler = app.writer("garbler")) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(ChatClient.errorCode(garbler.emit("SEND_MESSAGE", 5))).isEqualTo("INVALID_PAYLOAD");
+            }
+            assertThat(ChatClient.errorCode(garbler.emit("SEND_MESSAGE", 5))).isEqualTo("RATE_LIMITED");
+            assertThat(ChatClient.errorCode(garbler.emit("SEND_MESSAGE", Map.of("content", "real")))).isEqualTo("RATE_LIMITED");
+
+            for (int i = 0; i < 30; i++) {
+                assertThat(ChatClient.errorCode(garbler.emitArgs("SEND_REACTION", Map.of(), Map.of()))).isEqualTo("INVALID_PAYLOAD");
+            }
+            assertThat(ChatClient.errorCode(garbler.emit("SEND_REACTION", Map.of("messageId", 5, "emoji", "👍"))))
+                    .isEqualTo("RATE_LIMITED");
+        }
+    }
+
+    @Test
     void twoTabsShareOneAllowance() {
         try (ChatClient tab1 = app.writer("two_tabs")) {
             try (ChatClient tab2 = ChatClient.connect(app.baseUrl(), Http.cookiePair(tab1.issuedCookie()))) {
@@ -103,5 +120,20 @@ class RateLimitTest {
         assertThat(refused.json().at("/error/retryAfterMs").asLong()).isPositive();
         app.clock().advance(Duration.ofMinutes(2));
         assertThat(app.http().send(request).status()).isEqualTo(201);
+    }
+
+    @Test
+    void refusedUploadsCountToo() {
+        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
+        TestImages.Multipart wrongField = TestImages.multipart("file", "a.png", "image/png", TestImages.png(4, 4));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
+                .header("Cookie", cookie).header("Content-Type", wrongField.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(wrongField.body())).build();
+        for (int i = 0; i < 10; i++) {
+            assertThat(app.http().send(request).json().at("/error/code").asText()).isEqualTo("INVALID_PAYLOAD");
+        }
+        Http.Reply refused = app.http().send(request);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().at("/error/code").asText()).isEqualTo("RATE_LIMITED");
     }
 }

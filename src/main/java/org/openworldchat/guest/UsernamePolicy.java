@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.TextRules;
 
 /**
  * The username rules: trimmed, NFC, 2 to 24 code points of letters, combining marks, decimal
@@ -28,7 +29,7 @@ final class UsernamePolicy {
         if (raw == null) {
             throw invalid();
         }
-        String name = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
+        String name = Normalizer.normalize(TextRules.trim(raw), Normalizer.Form.NFC);
         int length = name.codePointCount(0, name.length());
         if (length < MIN_LENGTH || length > MAX_LENGTH) {
             throw invalid();

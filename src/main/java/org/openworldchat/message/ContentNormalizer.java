@@ -1,10 +1,13 @@
 package org.openworldchat.message;
 
 import java.text.Normalizer;
+import org.openworldchat.contract.TextRules;
 
 /**
  * Message text as stored: NFC, without control characters other than newline and tab, without
- * bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069), trimmed.
+ * bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069), trimmed of
+ * Unicode white space. A lone surrogate (JSON escapes can name one, UTF-8 cannot carry it)
+ * becomes U+FFFD, as a browser's encoder would make it, so the stored text is the acked text.
  */
 final class ContentNormalizer {
 
@@ -19,12 +22,16 @@ final class ContentNormalizer {
         }
         String nfc = Normalizer.normalize(raw, Normalizer.Form.NFC);
         StringBuilder out = new StringBuilder(nfc.length());
-        nfc.codePoints().filter(ContentNormalizer::kept).forEach(out::appendCodePoint);
-        return out.toString().strip();
+        nfc.codePoints().filter(ContentNormalizer::kept).map(ContentNormalizer::encodable).forEach(out::appendCodePoint);
+        return TextRules.trim(out.toString());
     }
 
     static int length(String normalized) {
         return normalized.codePointCount(0, normalized.length());
+    }
+
+    private static int encodable(int cp) {
+        return Character.getType(cp) == Character.SURROGATE ? 0xFFFD : cp;
     }
 
     private static boolean kept(int cp) {

@@ -59,7 +59,8 @@ final class ChatJsonSupport implements JsonSupport {
         IncomingEvent incoming;
         try (JsonParser parser = reader.createParser((java.io.InputStream) src)) {
             JsonNode tree = reader.readTree(parser);
-            incoming = toIncoming(tree);
+            // One packet holds one JSON array; anything after it makes the packet undecodable.
+            incoming = parser.nextToken() == null ? toIncoming(tree) : new IncomingEvent(null, List.of(), true);
         } catch (IOException | RuntimeException e) {
             incoming = new IncomingEvent(null, List.of(), true);
         }

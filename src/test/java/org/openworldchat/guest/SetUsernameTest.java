@@ -17,7 +17,7 @@ class SetUsernameTest {
     @Test
     void setsATrimmedComposedName() {
         try (ChatClient c = app.client()) {
-            JsonNode ack = ChatClient.ok(c.emit("SET_USERNAME", Map.of("username", "  Rene\u0301 ")));
+            JsonNode ack = ChatClient.ok(c.emit("SET_USERNAME", Map.of("username", "\u00a0 Rene\u0301 \u202f")));
             assertThat(ack.get("username").asText()).isEqualTo("René");
             assertThat(c.join().get("username").asText()).isEqualTo("René");
         }

@@ -17,6 +17,19 @@ class ContentNormalizerTest {
     }
 
     @Test
+    void trimsEveryUnicodeWhiteSpaceNoBreakSpacesIncluded() {
+        assertThat(ContentNormalizer.normalize("\u00a0")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u00a0\u2007x\u202f\u3000")).isEqualTo("x");
+        assertThat(ContentNormalizer.normalize("a\u00a0b")).as("inner spaces stay").isEqualTo("a\u00a0b");
+    }
+
+    @Test
+    void aLoneSurrogateBecomesTheReplacementCharacter() {
+        assertThat(ContentNormalizer.normalize("q\ud800q\udc00")).isEqualTo("q\ufffdq\ufffd");
+        assertThat(ContentNormalizer.normalize("\ud83d\ude00")).as("a pair is one code point").isEqualTo("😀");
+    }
+
+    @Test
     void htmlIsJustText() {
         assertThat(ContentNormalizer.normalize("<b>bold</b> & <script>")).isEqualTo("<b>bold</b> & <script>");
     }

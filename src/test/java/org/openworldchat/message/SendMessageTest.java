@@ -142,6 +142,7 @@ class SendMessageTest {
     void refusesEmptyAndOverlongMessages() {
         try (ChatClient c = app.writer("limits")) {
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "   \u0000\u202E ")))).isEqualTo("EMPTY_MESSAGE");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "\u00a0\u202f")))).isEqualTo("EMPTY_MESSAGE");
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload()))).isEqualTo("EMPTY_MESSAGE");
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "x".repeat(2001))))).isEqualTo("MESSAGE_TOO_LONG");
             // 2000 code points are fine even when each takes two UTF-16 units.

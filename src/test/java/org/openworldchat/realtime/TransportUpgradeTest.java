@@ -12,15 +12,13 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.TestApp;
+import org.openworldchat.support.TextFrames;
 
 /**
  * The polling → websocket upgrade, spoken packet by packet, in the order that made real clients
@@ -47,7 +45,7 @@ class TransportUpgradeTest {
         assertThat(poll(sid).get(PROMPT.toSeconds(), TimeUnit.SECONDS)).startsWith("40");
 
         CompletableFuture<String> pending = poll(sid);
-        Frames frames = new Frames();
+        TextFrames frames = new TextFrames(PROMPT);
         WebSocket ws = http.newWebSocketBuilder()
                 .buildAsync(URI.create(app.baseUrl().replaceFirst("^http", "ws")
                         + "/socket.io/?EIO=4&transport=websocket&sid=" + sid), frames)
@@ -67,10 +65,7 @@ class TransportUpgradeTest {
         // Now the client can finish the upgrade, and an event sent over the websocket is acknowledged.
         ws.sendText("5", true).get();
         ws.sendText("421[\"JOIN_CHAT\"]", true).get();
-        String frame;
-        do {
-            frame = frames.next();
-        } while (!frame.startsWith("431"));
+        frames.nextStartingWith("431");
         ws.abort();
     }
 
@@ -120,30 +115,5 @@ class TransportUpgradeTest {
 
     private static URI uri(String sid) {
         return URI.create(app.baseUrl() + "/socket.io/?EIO=4&transport=polling" + (sid == null ? "" : "&sid=" + sid));
-    }
-
-    /** Text frames received on the websocket, whole. */
-    private static final class Frames implements WebSocket.Listener {
-        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                received.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        String next() throws InterruptedException {
-            String frame = received.poll(PROMPT.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame == null) {
-                throw new AssertionError("no websocket frame within " + PROMPT);
-            }
-            return frame;
-        }
     }
 }

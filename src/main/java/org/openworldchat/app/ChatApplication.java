@@ -143,7 +143,7 @@ public final class ChatApplication implements AutoCloseable {
             infrastructure.close();
             database.close();
             metrics.close();
-            throw new StartupException("cannot listen on port " + config.port() + ": " + ErrorMapper.rootMessage(e), e);
+            throw new StartupException("PORT: cannot listen on port " + config.port() + ": " + ErrorMapper.rootMessage(e), e);
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();

@@ -55,7 +55,8 @@ public final class Database implements AutoCloseable {
             return new Database(pool(url, poolSize, meters), embedded);
         } catch (RuntimeException e) {
             embedded.ifPresent(Database::stopQuietly);
-            throw new StartupException("cannot use the database at " + url.describe() + ": " + ErrorMapper.rootMessage(e), e);
+            String variable = configured.isPresent() ? DatabaseUrl.VARIABLE + ": " : "";
+            throw new StartupException(variable + "cannot use the database at " + url.describe() + ": " + ErrorMapper.rootMessage(e), e);
         }
     }
 

@@ -39,6 +39,11 @@ public final class Main {
             System.err.println("open-world-chat: cannot start: " + e.getMessage());
             System.exit(1);
             return;
+        } catch (Throwable unexpected) {
+            // Threads started before the failure would keep the process up, serving nothing.
+            log.error("startup failed", unexpected);
+            System.exit(1);
+            return;
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(app::close));
         log.atInfo().addKeyValue("url", "http://localhost:" + app.port()).log("Open World Chat is up");

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.openworldchat.contract.ClientEvent;
+import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
@@ -151,7 +152,13 @@ public final class RealtimeServer {
         server.setPipelineFactory(new ChatChannelInitializer(router,
                 new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections),
                 new ReadThrottle(sockets), CONTEXT + "/"));
-        ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
+        // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
+        // past the caller's cleanup, and the event loops left running then keep the JVM alive.
+        ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            server.stop();
+            throw new IllegalStateException(ErrorMapper.rootMessage(bound.cause()), bound.cause());
+        }
         serverChannel = bound.channel();
         log.atInfo().addKeyValue("port", port()).addKeyValue("transport", Epoll.isAvailable() ? "epoll" : "nio")
                 .log("listening");

@@ -3,6 +3,7 @@ package org.openworldchat.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,8 +72,24 @@ class StartupTest {
         Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat:secret@127.0.0.1:1/chat"));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.stderr().strip().lines()).hasSize(1);
-        assertThat(r.stderr()).startsWith("open-world-chat: cannot start: cannot use the database at "
+        assertThat(r.stderr()).startsWith("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
                 + "jdbc:postgresql://127.0.0.1:1/chat").doesNotContain("secret");
+    }
+
+    @Test
+    void aPortInUseStopsTheServerWithOneLine() throws Exception {
+        DatabaseUrl db = TestDatabases.create();
+        try (ServerSocket taken = new ServerSocket(0)) {
+            String url = "postgresql://" + db.user() + (db.password() == null ? "" : ":" + db.password()) + "@"
+                    + db.jdbcUrl().substring("jdbc:postgresql://".length());
+            Result r = runMain(Map.of("DATABASE_URL", url, "PORT", String.valueOf(taken.getLocalPort())));
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.stderr().strip().lines()).hasSize(1);
+            assertThat(r.stderr()).startsWith("open-world-chat: cannot start: PORT: cannot listen on port "
+                    + taken.getLocalPort() + ": ").contains("in use");
+        } finally {
+            TestDatabases.drop(db);
+        }
     }
 
     @Test
@@ -93,11 +110,12 @@ class StartupTest {
     private record Result(int exit, String stdout, String stderr) {
     }
 
-    /** Runs the real entry point in its own JVM, as {@code java -jar} would. */
+    /** Runs the real entry point in its own JVM, as {@code java -jar} would (whose manifest enables native access). */
     private static Result runMain(Map<String, String> env) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("owc-main");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName())
                 .directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.equals("PORT") || k.equals("REDIS_URL"));
         pb.environment().putAll(env);

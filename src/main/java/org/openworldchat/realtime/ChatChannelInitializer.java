@@ -35,9 +35,10 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
     private final SlowConsumerGuard slowConsumers = new SlowConsumerGuard();
     private final WebSocketPipelineTrim pipelineTrim = new WebSocketPipelineTrim(List.of(
-            "owcHttp", "owcHandshake", AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+            "owcHttp", "owcHandshake", "owcSessionIds", AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
 
     private final ReadThrottle readThrottle;
+    private final SessionIdCheck sessionIds;
 
     ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, ReadThrottle readThrottle,
                            String socketIoPath) {
@@ -45,6 +46,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
+        this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
     }
 
     @Override
@@ -59,6 +61,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addFirst("owcSlowConsumers", slowConsumers);
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
+        pipeline.addAfter("owcHandshake", "owcSessionIds", sessionIds);
         // Sees the polling GETs and the decoded websocket packets before the library handles them.
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
         pipeline.addBefore(PACKET_HANDLER, "owcReadThrottle", readThrottle);

@@ -16,6 +16,7 @@ import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.OriginPolicy;
+import org.openworldchat.http.SecurityHeaders;
 
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
@@ -26,7 +27,8 @@ import org.openworldchat.http.OriginPolicy;
  * the handshake's response (the polling 200 or the websocket 101: netty-socketio has no API for
  * response headers). The guest id and the client address travel to the authorization listener
  * in request headers that clients cannot set, because this handler removes them from every
- * incoming request first.
+ * incoming request first. Every response of the endpoint gets the security headers of every
+ * other response of the server.
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
@@ -85,6 +87,13 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             String pending = ctx.channel().attr(PENDING_COOKIE).getAndSet(null);
             if (pending != null) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, pending);
+            }
+            SecurityHeaders.apply(response.headers());
+            // The library allows any origin ("*") when a request names none. Only a browser needs
+            // CORS headers, and every browser request that reaches the library from another
+            // origin names one that is allowed; a request without Origin needs none.
+            if ("*".equals(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))) {
+                response.headers().remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
             }
         }
         super.write(ctx, msg, promise);

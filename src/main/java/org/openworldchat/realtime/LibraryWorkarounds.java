@@ -3,6 +3,7 @@ package org.openworldchat.realtime;
 import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.handler.ClientsBox;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -32,6 +33,17 @@ final class LibraryWorkarounds {
             ((CancelableScheduler) scheduler.get(pipeline.get(server))).shutdown();
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("default scheduler not stopped: {}", e.toString());
+        }
+    }
+
+    /** The library's table of open Engine.IO sessions, which its API does not expose. */
+    static ClientsBox sessions(SocketIOChannelInitializer initializer) {
+        try {
+            Field sessions = SocketIOChannelInitializer.class.getDeclaredField("clientsBox");
+            sessions.setAccessible(true);
+            return (ClientsBox) sessions.get(initializer);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this netty-socketio version keeps its sessions elsewhere", e);
         }
     }
 

@@ -54,7 +54,10 @@ public final class SessionTokens {
         }
         byte[] id = java.util.Arrays.copyOfRange(raw, 0, ID_BYTES);
         byte[] given = java.util.Arrays.copyOfRange(raw, ID_BYTES, raw.length);
-        if (!MessageDigest.isEqual(tag(id), given)) {
+        // The decoder ignores the unused low bits of the last character, so four spellings
+        // decode to one token; only the one this class mints is that token.
+        boolean canonical = Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(token);
+        if (!canonical || !MessageDigest.isEqual(tag(id), given)) {
             return Optional.empty();
         }
         ByteBuffer b = ByteBuffer.wrap(id);

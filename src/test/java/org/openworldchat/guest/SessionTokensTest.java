@@ -18,6 +18,20 @@ class SessionTokensTest {
     }
 
     @Test
+    void onlyTheMintedSpellingOfATokenCounts() {
+        UUID guest = UUID.randomUUID();
+        String token = tokens.mint(guest);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(token.charAt(token.length() - 1));
+        for (int unusedBits = 1; unusedBits < 4; unusedBits++) {
+            // Differs only in the two bits the last character carries beyond the token's 32 bytes.
+            String respelled = token.substring(0, token.length() - 1) + alphabet.charAt(last ^ unusedBits);
+            assertThat(java.util.Base64.getUrlDecoder().decode(respelled)).isEqualTo(java.util.Base64.getUrlDecoder().decode(token));
+            assertThat(tokens.verify(respelled)).isEmpty();
+        }
+    }
+
+    @Test
     void tamperedForgedAndForeignTokensNameNobody() {
         UUID guest = UUID.randomUUID();
         String token = tokens.mint(guest);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.ErrorMapper;
@@ -131,23 +132,36 @@ public final class HttpRouter {
             Endpoint endpoint = Optional.ofNullable(byMethod.get(call.method()))
                     .or(() -> HttpMethod.HEAD.equals(call.method())
                             ? Optional.ofNullable(byMethod.get(HttpMethod.GET)) : Optional.empty())
-                    .orElseThrow(() -> new ChatException(ErrorCode.METHOD_NOT_ALLOWED));
+                    .orElse(null);
+            if (endpoint == null) {
+                return refusal(call, new ChatException(ErrorCode.METHOD_NOT_ALLOWED))
+                        .withHeader(HttpHeaderNames.ALLOW, methods(byMethod));
+            }
             return endpoint.handle(call);
         } catch (Exception e) {
-            ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
-            metrics.refused(error.code());
-            if (error.unexpected()) {
-                log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
-            }
-            return Json.error(error);
+            return refusal(call, e);
         }
+    }
+
+    private HttpReply refusal(HttpCall call, Exception e) {
+        ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
+        metrics.refused(error.code());
+        if (error.unexpected()) {
+            log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
+        }
+        return Json.error(error);
+    }
+
+    /** The methods a path takes (HEAD wherever GET), as {@code Allow} and CORS preflights name them. */
+    private static String methods(Map<HttpMethod, Endpoint> byMethod) {
+        Stream<HttpMethod> head = byMethod.containsKey(HttpMethod.GET) ? Stream.of(HttpMethod.HEAD) : Stream.empty();
+        return String.join(", ", Stream.concat(byMethod.keySet().stream(), head).map(HttpMethod::name).sorted().toList());
     }
 
     /** CORS preflight: which methods the path takes; the origin headers are added by {@link #answer}. */
     private static HttpReply preflight(Map<HttpMethod, Endpoint> byMethod) {
-        String methods = String.join(", ", byMethod.keySet().stream().map(HttpMethod::name).sorted().toList());
         return HttpReply.of(io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT, "text/plain", new byte[0])
-                .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods)
+                .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods(byMethod))
                 .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
                 .withHeader(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
     }

@@ -46,6 +46,7 @@ class HttpApiTest {
                 .DELETE().build());
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().at("/error/code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(wrongMethod.header("allow")).isEqualTo("GET, HEAD");
     }
 
     @Test

@@ -32,7 +32,8 @@ public record AppConfig(
         int maxSocketsPerIp,
         boolean trustProxy,
         Map<RateLimit, RateLimit.Quota> rateLimits,
-        int messageWriteBatch) {
+        int messageWriteBatch,
+        int databasePoolSize) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -44,6 +45,9 @@ public record AppConfig(
     }
 
     public static final int DEFAULT_PORT = 4000;
+    static final int DEFAULT_DATABASE_POOL_SIZE = 16;
+    /** The message and reaction writers each hold a connection while a batch commits; reads need the rest. */
+    static final int MIN_DATABASE_POOL_SIZE = 4;
 
     public static AppConfig fromEnvironment(Map<String, String> env) {
         Reader r = new Reader(env);
@@ -65,7 +69,8 @@ public record AppConfig(
                 r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
                 r.bool("TRUST_PROXY", false),
                 rateLimits(r),
-                r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000));
+                r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000),
+                r.integer("DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, MIN_DATABASE_POOL_SIZE, 1_000));
     }
 
     private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {
@@ -88,14 +93,14 @@ public record AppConfig(
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
-                messageWriteBatch);
+                messageWriteBatch, databasePoolSize);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
-                messageWriteBatch);
+                messageWriteBatch, databasePoolSize);
     }
 
     private record Reader(Map<String, String> env) {

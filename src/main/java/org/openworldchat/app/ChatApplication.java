@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class ChatApplication implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatApplication.class);
-    private static final int DB_POOL_SIZE = 16;
 
     private final Database database;
     private final Infrastructure infrastructure;
@@ -83,7 +82,7 @@ public final class ChatApplication implements AutoCloseable {
         RetentionSchedule retentionSchedule = RetentionSchedule.parse(config.cleanupCron());
         byte[] secret = SessionSecret.resolve(config);
         ChatMetrics metrics = new ChatMetrics();
-        Database database = Database.open(config.databaseUrl(), config.dataDir(), DB_POOL_SIZE, metrics.registry());
+        Database database = Database.open(config.databaseUrl(), config.dataDir(), config.databasePoolSize(), metrics.registry());
         Infrastructure infrastructure;
         try {
             infrastructure = Infrastructure.create(config, clock);

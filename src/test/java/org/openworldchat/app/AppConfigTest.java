@@ -20,6 +20,7 @@ class AppConfigTest {
         assertThat(c.trustProxy()).isFalse();
         assertThat(c.cookieSecure()).isFalse();
         assertThat(c.corsOrigins()).isEmpty();
+        assertThat(c.databasePoolSize()).isEqualTo(16);
     }
 
     @Test
@@ -50,6 +51,7 @@ class AppConfigTest {
         assertBad(Map.of("PUBLIC_BASE_URL", "https://chat.example/path"), "PUBLIC_BASE_URL");
         assertBad(Map.of("DATABASE_URL", "mysql://x@y/z"), "DATABASE_URL");
         assertBad(Map.of("REDIS_URL", "http://localhost"), "REDIS_URL");
+        assertBad(Map.of("DATABASE_POOL_SIZE", "2"), "DATABASE_POOL_SIZE");
     }
 
     private static void assertBad(Map<String, String> env, String variable) {

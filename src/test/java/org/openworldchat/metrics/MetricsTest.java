@@ -14,7 +14,7 @@ import org.openworldchat.support.TestApp;
 class MetricsTest {
 
     @RegisterExtension
-    static final TestApp app = TestApp.perClass();
+    static final TestApp app = TestApp.perClass(Map.of("DATABASE_POOL_SIZE", "5"));
 
     private static double value(String scrape, String series) {
         Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.E+-]+)$", Pattern.MULTILINE).matcher(scrape);
@@ -49,6 +49,7 @@ class MetricsTest {
                     .contains("hikaricp_connections_active")
                     .contains("jvm_memory_used_bytes")
                     .contains("owc_uploads_total");
+            assertThat(text).as("DATABASE_POOL_SIZE sizes the pool").containsPattern("(?m)^hikaricp_connections_max\\{[^}]*} 5\\.0$");
         }
     }
 }

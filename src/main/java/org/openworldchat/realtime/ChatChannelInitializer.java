@@ -25,6 +25,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
      * sends at once) the same flood left it 0.2-0.8 s.
      */
     static final int MAX_READ_BYTES = 8 * 1024;
+    private static final String SLOW_CONSUMERS = "owcSlowConsumers";
 
     /** Keeps its per-read state in each channel's own handle, so every connection shares it. */
     private final RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
@@ -35,10 +36,11 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
     private final SlowConsumerGuard slowConsumers = new SlowConsumerGuard();
     private final WebSocketPipelineTrim pipelineTrim = new WebSocketPipelineTrim(List.of(
-            "owcHttp", "owcHandshake", "owcSessionIds", AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+            "owcHttp", "owcHandshake", "owcSessionIds", FirstRequestHandler.IDLE_HANDLER, AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
 
     private final ReadThrottle readThrottle;
     private final SessionIdCheck sessionIds;
+    private final FirstRequestHandler firstRequest;
 
     ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, ReadThrottle readThrottle,
                            String socketIoPath) {
@@ -47,6 +49,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
         this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
+        this.firstRequest = new FirstRequestHandler(LibraryWorkarounds.timers(this), SLOW_CONSUMERS);
     }
 
     @Override
@@ -58,7 +61,8 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         // Next to the decoder it encodes every response, whoever writes it.
         pipeline.remove(HTTP_ENCODER);
         pipeline.addAfter(HTTP_REQUEST_DECODER, HTTP_ENCODER, new HttpResponseEncoder());
-        pipeline.addFirst("owcSlowConsumers", slowConsumers);
+        pipeline.addFirst(SLOW_CONSUMERS, slowConsumers);
+        pipeline.addAfter(HTTP_REQUEST_DECODER, "owcFirstRequest", firstRequest);
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
         pipeline.addAfter("owcHandshake", "owcSessionIds", sessionIds);

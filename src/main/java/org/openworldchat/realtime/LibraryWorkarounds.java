@@ -28,9 +28,7 @@ final class LibraryWorkarounds {
         try {
             Field pipeline = SocketIOServer.class.getDeclaredField("pipelineFactory");
             pipeline.setAccessible(true);
-            Field scheduler = SocketIOChannelInitializer.class.getDeclaredField("scheduler");
-            scheduler.setAccessible(true);
-            ((CancelableScheduler) scheduler.get(pipeline.get(server))).shutdown();
+            timers((SocketIOChannelInitializer) pipeline.get(server)).shutdown();
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("default scheduler not stopped: {}", e.toString());
         }
@@ -38,12 +36,21 @@ final class LibraryWorkarounds {
 
     /** The library's table of open Engine.IO sessions, which its API does not expose. */
     static ClientsBox sessions(SocketIOChannelInitializer initializer) {
+        return (ClientsBox) field(initializer, "clientsBox");
+    }
+
+    /** The library's timers (first data, pings, acks), which its API does not expose. */
+    static CancelableScheduler timers(SocketIOChannelInitializer initializer) {
+        return (CancelableScheduler) field(initializer, "scheduler");
+    }
+
+    private static Object field(SocketIOChannelInitializer initializer, String name) {
         try {
-            Field sessions = SocketIOChannelInitializer.class.getDeclaredField("clientsBox");
-            sessions.setAccessible(true);
-            return (ClientsBox) sessions.get(initializer);
+            Field field = SocketIOChannelInitializer.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(initializer);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this netty-socketio version keeps its sessions elsewhere", e);
+            throw new IllegalStateException("this netty-socketio version has no " + name + " in its initializer", e);
         }
     }
 

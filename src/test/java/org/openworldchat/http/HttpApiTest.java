@@ -2,7 +2,11 @@ package org.openworldchat.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,5 +59,22 @@ class HttpApiTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[200_000])).build());
         assertThat(big.status()).isEqualTo(413);
         assertThat(app.http().get("/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeptAliveConnectionServesARequestAfterAPause() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", app.port())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            out.write(request);
+            InputStream in = socket.getInputStream();
+            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            Thread.sleep(6_000);
+            in.skip(in.available());
+            out.write(request);
+            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).as("the same connection, 6 s later")
+                    .isEqualTo("HTTP/1.1 200");
+        }
     }
 }

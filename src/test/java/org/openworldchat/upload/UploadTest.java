@@ -219,4 +219,26 @@ class UploadTest extends UploadContract {
     TestApp app() {
         return app;
     }
+
+    @Test
+    void aSlowUploadIsNotCutOff() throws Exception {
+        // A phone photo on a slow uplink: the body takes longer than the library's 5 s first-data timeout.
+        TestImages.Multipart form = TestImages.multipart("image", "slow.png", "image/png", TestImages.png(64, 48));
+        try (Socket socket = new Socket("127.0.0.1", app().port())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie() + "\r\n"
+                    + "Content-Type: " + form.contentType() + "\r\nContent-Length: " + form.body().length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            int pieces = 4;
+            int step = (form.body().length + pieces - 1) / pieces;
+            for (int from = 0; from < form.body().length; from += step) {
+                Thread.sleep(2_000);
+                out.write(form.body(), from, Math.min(step, form.body().length - from));
+                out.flush();
+            }
+            String response = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(response).isEqualTo("HTTP/1.1 201");
+        }
+    }
 }

@@ -109,8 +109,15 @@ export function renderReactions(li, reactions, me) {
       el("span", { class: "chip-emoji", text: emoji }),
       el("span", { class: "chip-count", text: String(count) }));
     });
+  // Rebuilding the row would drop the keyboard focus to the page's start whenever anyone reacts:
+  // keep it on the chip of the same emoji, or on the message's React button when that chip went.
+  const focused = row.contains(document.activeElement) ? document.activeElement.dataset.emoji : null;
   row.replaceChildren(...chips);
   row.hidden = chips.length === 0;
+  if (focused !== null && focused !== undefined) {
+    const same = chips.find((chip) => chip.dataset.emoji === focused);
+    (same ?? li.querySelector('[data-action="react"]'))?.focus();
+  }
 }
 
 /** The `<li>` of a message that is not stored yet (the outbox). */
@@ -140,7 +147,8 @@ export function updatePending(li, entry, connected = true) {
         el("button", { type: "button", class: "link-button", dataset: { action: "edit" }, text: "Edit" }),
         el("button", { type: "button", class: "link-button", dataset: { action: "discard" }, text: "Discard" })));
   } else {
-    status.replaceChildren(el("span", { class: "pending-note",
-      text: entry.waiting ?? (connected ? "Sending…" : "Waiting for the connection…") }));
+    const note = !connected ? "Waiting for the connection…"
+      : entry.state === "sending" ? "Sending…" : "Waiting to send…";
+    status.replaceChildren(el("span", { class: "pending-note", text: entry.waiting ?? note }));
   }
 }

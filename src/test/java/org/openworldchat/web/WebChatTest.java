@@ -111,9 +111,16 @@ class WebChatTest {
             chipAtBob.click();
             assertThat(chip(alice, "looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
             assertThat(chip(bob, "looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
-            chip(alice, "looks great", "🔥", "2").click();
+            chip(alice, "looks great", "🔥", "2").sendKeys(Keys.ENTER);
             assertThat(chip(alice, "looks great", "🔥", "1").getDomAttribute("aria-pressed")).as("toggled off").isEqualTo("false");
-            assertThat(chip(bob, "looks great", "🔥", "1").getDomAttribute("aria-pressed")).isEqualTo("true");
+            assertThat(alice.driver().switchTo().activeElement().getDomAttribute("data-emoji"))
+                    .as("the keyboard focus stays on the rebuilt chip").isEqualTo("🔥");
+            WebElement lastFire = chip(bob, "looks great", "🔥", "1");
+            assertThat(lastFire.getDomAttribute("aria-pressed")).isEqualTo("true");
+            // Bob takes the last 🔥 away while Alice's focus is on it: her focus moves to the message's React button.
+            lastFire.click();
+            alice.await("the 🔥 chip gone", d -> alice.message("looks great").findElements(By.cssSelector(".chip")).isEmpty());
+            assertThat(alice.driver().switchTo().activeElement().getDomAttribute("data-action")).isEqualTo("react");
 
             // An image: generated here, chosen through the page's file input, previewed, uploaded, sent.
             Path picture = Files.createTempFile("owc-picture", ".png");

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openworldchat.redis.OutageLog;
 import org.openworldchat.redis.RedisConnections;
 import org.slf4j.Logger;
@@ -32,8 +33,12 @@ public final class RedisPresence implements Presence, AutoCloseable {
     static final Duration TTL = Duration.ofSeconds(30);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
-    /** Drops dead nodes from the registry, then counts the unions of the live nodes' sets. */
+    /**
+     * Drops dead nodes from the registry, then counts the unions of the live nodes' sets; the third
+     * value says whether this node's own sets are there.
+     */
     private static final String COUNT = """
+            local mine = redis.call('EXISTS', ARGV[1] .. ':' .. ARGV[2] .. ':alive')
             local nodes = redis.call('SMEMBERS', KEYS[1])
             local watching, online = {}, {}
             for _, node in ipairs(nodes) do
@@ -45,14 +50,14 @@ public final class RedisPresence implements Presence, AutoCloseable {
                 redis.call('SREM', KEYS[1], node)
               end
             end
-            if #watching == 0 then return {0, 0} end
+            if #watching == 0 then return {0, 0, mine} end
             local tmp = ARGV[1] .. ':count:' .. ARGV[2]
             redis.call('SUNIONSTORE', tmp, unpack(online))
             local o = redis.call('SCARD', tmp)
             redis.call('SUNIONSTORE', tmp, unpack(watching))
             local w = redis.call('SCARD', tmp)
             redis.call('DEL', tmp)
-            return {o, w}
+            return {o, w, mine}
             """;
 
     private final InMemoryPresence local = new InMemoryPresence();
@@ -68,6 +73,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
      * thread, on its first beat with Redis reachable.
      */
     private StatefulRedisConnection<String, String> heartbeatConnection;
+    private final AtomicBoolean republishing = new AtomicBoolean();
 
     public RedisPresence(RedisConnections redis) {
         this.redis = redis;
@@ -110,6 +116,18 @@ public final class RedisPresence implements Presence, AutoCloseable {
             List<Long> counts = redis.commands().sync().eval(COUNT, ScriptOutputType.MULTI,
                     new String[]{nodes}, redis.key("presence"), redis.nodeId());
             outage.succeeded();
+            if (counts.get(2) == 0) {
+                // Redis lost this node's sets (it restarted empty, or they expired during an
+                // outage): counts from the other nodes alone would be too low, down to 0/0 for
+                // every socket. Rewrite ours now (once) and count our own meanwhile.
+                if (!heartbeat.isShutdown() && republishing.compareAndSet(false, true)) {
+                    heartbeat.execute(() -> {
+                        republishing.set(false);
+                        publishAll();
+                    });
+                }
+                return local.counts();
+            }
             return new Presence.Counts(counts.get(0).intValue(), counts.get(1).intValue());
         } catch (RuntimeException e) {
             outage.failed(e);
@@ -143,7 +161,7 @@ public final class RedisPresence implements Presence, AutoCloseable {
     }
 
     /** Rewrites this node's sets in full and renews their lifetime: heals after any outage. */
-    private void publishAll() {
+    void publishAll() {
         Set<UUID> watchingNow;
         Set<UUID> onlineNow;
         synchronized (this) {
@@ -171,6 +189,12 @@ public final class RedisPresence implements Presence, AutoCloseable {
             outage.succeeded();
         } catch (RuntimeException e) {
             outage.failed(e);
+            // A transaction cut off by a timeout leaves the connection inside MULTI, and every
+            // later beat would fail with "MULTI calls can not be nested": start the next on a new one.
+            if (heartbeatConnection != null) {
+                heartbeatConnection.closeAsync();
+                heartbeatConnection = null;
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +42,14 @@ public final class RedisConnections implements AutoCloseable {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration FIRST_RETRY = Duration.ofMillis(250);
     static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    static final Duration RECONNECT_CAP = Duration.ofSeconds(1);
 
     private record Opened(StatefulRedisConnection<String, String> commands,
                           StatefulRedisPubSubConnection<String, String> pubSub,
                           StatefulRedisConnection<byte[], byte[]> binary) {
     }
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final String prefix;
     private final String address;
@@ -62,7 +66,13 @@ public final class RedisConnections implements AutoCloseable {
         this.address = url.replaceAll("//[^@/]*@", "//");
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(CONNECT_TIMEOUT);
-        this.client = RedisClient.create(uri);
+        // Lettuce waits up to 30 s between reconnect attempts by default, so a node took up to half
+        // a minute to rejoin the cluster after a long Redis outage; a cap of 1 s costs one connect
+        // attempt a second per connection while Redis is away.
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), RECONNECT_CAP, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -192,5 +202,6 @@ public final class RedisConnections implements AutoCloseable {
             now.commands().close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -1,0 +1,115 @@
+package org.openworldchat.presence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openworldchat.redis.RedisConnections;
+import org.openworldchat.support.TestRedis;
+
+/** Two nodes' presence on a real Redis, through the faults a real Redis has: stalls and lost keys. */
+class RedisPresenceTest {
+
+    private static final Presence.Counts BOTH = new Presence.Counts(2, 2);
+
+    private String prefix;
+    private RedisClient adminClient;
+    private StatefulRedisConnection<String, String> adminConnection;
+    private RedisCommands<String, String> admin;
+    private RedisConnections redisA;
+    private RedisConnections redisB;
+    private RedisPresence nodeA;
+    private RedisPresence nodeB;
+
+    @BeforeEach
+    void twoNodesWithAGuestEach() {
+        String url = TestRedis.url();
+        prefix = TestRedis.freshPrefix();
+        adminClient = RedisClient.create(url);
+        adminConnection = adminClient.connect();
+        admin = adminConnection.sync();
+        redisA = new RedisConnections(url, prefix);
+        redisB = new RedisConnections(url, prefix);
+        nodeA = new RedisPresence(redisA);
+        nodeB = new RedisPresence(redisB);
+        nodeA.join("a1", UUID.randomUUID(), true);
+        nodeB.join("b1", UUID.randomUUID(), true);
+        nodeA.publishAll();
+        nodeB.publishAll();
+        assertThat(nodeB.counts()).isEqualTo(BOTH);
+    }
+
+    @AfterEach
+    void close() {
+        nodeA.close();
+        nodeB.close();
+        redisA.close();
+        redisB.close();
+        deleteAllKeys();
+        adminConnection.close();
+        adminClient.shutdown();
+    }
+
+    @Test
+    void aBeatCutOffByARedisStallDoesNotBreakTheNextOnes() throws Exception {
+        // Longer than the command timeout: the beat's transaction is cut off after its MULTI.
+        admin.clientPause(2_500);
+        CompletableFuture<Void> stalled = CompletableFuture.runAsync(nodeA::publishAll);
+        stalled.get(10, TimeUnit.SECONDS);
+        admin.ping(); // returns once the pause is over
+        admin.del(alive(redisA));
+
+        nodeA.publishAll();
+        assertThat(admin.exists(alive(redisA))).as("the next beat rewrote node A's sets").isEqualTo(1);
+        assertThat(nodeB.counts()).isEqualTo(BOTH);
+    }
+
+    @Test
+    void setsLostByRedisAreRewrittenAtOnceAndTheCountsNeverDropToNothing() {
+        // As after a restart of a Redis that keeps nothing on disk.
+        deleteAllKeys();
+
+        assertThat(nodeB.counts()).as("no 0/0 for node B's sockets while the sets are rewritten")
+                .isEqualTo(new Presence.Counts(1, 1));
+        assertThat(eventually(() -> {
+            nodeA.counts(); // each node notices its own sets are gone when it next counts
+            return nodeB.counts();
+        })).isEqualTo(BOTH);
+    }
+
+    private void deleteAllKeys() {
+        String[] keys = admin.keys(prefix + ":*").toArray(String[]::new);
+        if (keys.length > 0) {
+            admin.del(keys);
+        }
+    }
+
+    private String alive(RedisConnections node) {
+        return prefix + ":presence:" + node.nodeId() + ":alive";
+    }
+
+    private static Presence.Counts eventually(Supplier<Presence.Counts> counts) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(3));
+        Presence.Counts last = counts.get();
+        while (!last.equals(BOTH) && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            last = counts.get();
+        }
+        return last;
+    }
+}

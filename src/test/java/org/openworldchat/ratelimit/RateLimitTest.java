@@ -106,11 +106,7 @@ class RateLimitTest {
 
     @Test
     void tenUploadsPerMinute() {
-        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
-        TestImages.Multipart form = TestImages.multipart("image", "a.png", "image/png", TestImages.png(4, 4));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
-                .header("Cookie", cookie).header("Content-Type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+        HttpRequest request = uploadOfANewGuest("image");
         for (int i = 0; i < 10; i++) {
             assertThat(app.http().send(request).status()).isEqualTo(201);
         }
@@ -124,16 +120,21 @@ class RateLimitTest {
 
     @Test
     void refusedUploadsCountToo() {
-        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
-        TestImages.Multipart wrongField = TestImages.multipart("file", "a.png", "image/png", TestImages.png(4, 4));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
-                .header("Cookie", cookie).header("Content-Type", wrongField.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(wrongField.body())).build();
+        HttpRequest request = uploadOfANewGuest("file"); // not the form's "image" field
         for (int i = 0; i < 10; i++) {
             assertThat(app.http().send(request).json().at("/error/code").asText()).isEqualTo("INVALID_PAYLOAD");
         }
         Http.Reply refused = app.http().send(request);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.json().at("/error/code").asText()).isEqualTo("RATE_LIMITED");
+    }
+
+    /** An upload of a small PNG in the form field {@code field}, by a guest of its own. */
+    private static HttpRequest uploadOfANewGuest(String field) {
+        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
+        TestImages.Multipart form = TestImages.multipart(field, "a.png", "image/png", TestImages.png(4, 4));
+        return HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
+                .header("Cookie", cookie).header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -160,8 +161,13 @@ public final class RedisPresence implements Presence, AutoCloseable {
         }
     }
 
+    /** Runs a beat now, on the heartbeat's thread (the only one that uses its connection), and waits for it. */
+    void beatNow() throws InterruptedException, ExecutionException {
+        heartbeat.submit(this::publishAll).get();
+    }
+
     /** Rewrites this node's sets in full and renews their lifetime: heals after any outage. */
-    void publishAll() {
+    private void publishAll() {
         Set<UUID> watchingNow;
         Set<UUID> onlineNow;
         synchronized (this) {

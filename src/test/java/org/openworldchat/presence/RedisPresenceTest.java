@@ -32,7 +32,7 @@ class RedisPresenceTest {
     private RedisPresence nodeB;
 
     @BeforeEach
-    void twoNodesWithAGuestEach() {
+    void twoNodesWithAGuestEach() throws Exception {
         String url = TestRedis.url();
         prefix = TestRedis.freshPrefix();
         adminClient = RedisClient.create(url);
@@ -44,8 +44,8 @@ class RedisPresenceTest {
         nodeB = new RedisPresence(redisB);
         nodeA.join("a1", UUID.randomUUID(), true);
         nodeB.join("b1", UUID.randomUUID(), true);
-        nodeA.publishAll();
-        nodeB.publishAll();
+        nodeA.beatNow();
+        nodeB.beatNow();
         assertThat(nodeB.counts()).isEqualTo(BOTH);
     }
 
@@ -64,12 +64,18 @@ class RedisPresenceTest {
     void aBeatCutOffByARedisStallDoesNotBreakTheNextOnes() throws Exception {
         // Longer than the command timeout: the beat's transaction is cut off after its MULTI.
         admin.clientPause(2_500);
-        CompletableFuture<Void> stalled = CompletableFuture.runAsync(nodeA::publishAll);
+        CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> {
+            try {
+                nodeA.beatNow();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         stalled.get(10, TimeUnit.SECONDS);
         admin.ping(); // returns once the pause is over
         admin.del(alive(redisA));
 
-        nodeA.publishAll();
+        nodeA.beatNow();
         assertThat(admin.exists(alive(redisA))).as("the next beat rewrote node A's sets").isEqualTo(1);
         assertThat(nodeB.counts()).isEqualTo(BOTH);
     }

@@ -113,6 +113,9 @@ public final class RedisPresence implements Presence, AutoCloseable {
 
     @Override
     public Presence.Counts counts() {
+        if (!outage.worthTrying()) {
+            return local.counts(); // failed a moment ago: a join's ack does not wait for a timeout
+        }
         try {
             List<Long> counts = redis.commands().sync().eval(COUNT, ScriptOutputType.MULTI,
                     new String[]{nodes}, redis.key("presence"), redis.nodeId());

@@ -54,6 +54,9 @@ public final class RedisRateLimiter implements RateLimiter {
         if (shared == null) {
             return fallback.attempt(limit, subject); // not yet connected; RedisConnections said so once
         }
+        if (!outage.worthTrying()) {
+            return fallback.attempt(limit, subject); // failed a moment ago: no send waits for a timeout
+        }
         try {
             byte[] key = redis.key("rate:" + limit.name() + ":" + subject).getBytes(StandardCharsets.UTF_8);
             Optional<Duration> wait = BucketRules.attempt(

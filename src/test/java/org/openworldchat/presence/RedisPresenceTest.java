@@ -81,6 +81,21 @@ class RedisPresenceTest {
     }
 
     @Test
+    void aFrozenRedisDelaysOneCountASecondNotEveryCount() {
+        admin.clientPause(3_000);
+        assertThat(nodeB.counts()).as("the first count waits for its timeout, then counts node B's own")
+                .isEqualTo(new Presence.Counts(1, 1));
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(nodeB.counts()).isEqualTo(new Presence.Counts(1, 1));
+        }
+        // Each of these would wait the 1 s command timeout if every count tried Redis.
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+        admin.ping(); // returns once the pause is over
+        assertThat(eventually(nodeB::counts)).as("back to Redis a second later").isEqualTo(BOTH);
+    }
+
+    @Test
     void setsLostByRedisAreRewrittenAtOnceAndTheCountsNeverDropToNothing() {
         // As after a restart of a Redis that keeps nothing on disk.
         deleteAllKeys();

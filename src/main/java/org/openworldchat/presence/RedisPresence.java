@@ -1,10 +1,11 @@
 package org.openworldchat.presence;
 
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openworldchat.redis.OutageLog;
 import org.openworldchat.redis.RedisConnections;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * The counts are the sizes of the unions of every live node's sets, so a guest with tabs on two
  * nodes (or on a node that restarted under a new id) counts once.
  *
- * <p>Without Redis the counts fall back to this node's own, and the next heartbeat after Redis
- * returns rewrites this node's sets in full.
+ * <p>A guest who chooses a name on one node becomes online on every node: the activation is
+ * published, and each node marks the guest's sockets it holds.
+ *
+ * <p>Without Redis the counts fall back to this node's own. Whatever this node could not mirror
+ * meanwhile is rewritten in full as soon as Redis answers again.
  */
 public final class RedisPresence implements Presence, AutoCloseable {
 
@@ -61,6 +66,31 @@ public final class RedisPresence implements Presence, AutoCloseable {
             return {o, w, mine}
             """;
 
+    /**
+     * Replaces this node's sets and renews them, in one step. KEYS: alive, watching, online, nodes.
+     * ARGV: lifetime in seconds, node id, number of watching ids, the watching ids, the online ids.
+     * SADD takes the ids in slices, as Lua's unpack has a limit on arguments.
+     */
+    private static final String PUBLISH_ALL = """
+            local ttl = ARGV[1]
+            redis.call('SET', KEYS[1], '1', 'EX', ttl)
+            redis.call('DEL', KEYS[2], KEYS[3])
+            local function addAll(key, from, to)
+              local i = from
+              while i <= to do
+                local j = math.min(i + 999, to)
+                redis.call('SADD', key, unpack(ARGV, i, j))
+                i = j + 1
+              end
+              if to >= from then redis.call('EXPIRE', key, ttl) end
+            end
+            local watching = tonumber(ARGV[3])
+            addAll(KEYS[2], 4, 3 + watching)
+            addAll(KEYS[3], 4 + watching, #ARGV)
+            redis.call('SADD', KEYS[4], ARGV[2])
+            return 1
+            """;
+
     private final InMemoryPresence local = new InMemoryPresence();
     private final RedisConnections redis;
     private final OutageLog outage = new OutageLog(log, "Redis (presence)");
@@ -68,13 +98,11 @@ public final class RedisPresence implements Presence, AutoCloseable {
     private final String alive;
     private final String watching;
     private final String online;
+    private final String activations;
     private final ScheduledExecutorService heartbeat;
-    /**
-     * MULTI/EXEC needs a connection no other thread writes to in between. Opened by the heartbeat
-     * thread, on its first beat with Redis reachable.
-     */
-    private StatefulRedisConnection<String, String> heartbeatConnection;
     private final AtomicBoolean republishing = new AtomicBoolean();
+    /** Set when a change could not be mirrored: Redis no longer holds exactly this node's state. */
+    private final AtomicBoolean stale = new AtomicBoolean();
 
     public RedisPresence(RedisConnections redis) {
         this.redis = redis;
@@ -83,11 +111,23 @@ public final class RedisPresence implements Presence, AutoCloseable {
         this.alive = base + ":alive";
         this.watching = base + ":watching";
         this.online = base + ":online";
+        this.activations = redis.key("presence:activations");
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("presence-heartbeat").daemon(true).factory());
         heartbeat.scheduleWithFixedDelay(this::publishAll, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
-        // A node that started while Redis was away publishes its sets as soon as it gets there.
-        redis.whenConnected(() -> heartbeat.execute(this::publishAll));
+        // A node that started while Redis was away subscribes and publishes its sets once it gets there.
+        redis.whenConnected(() -> {
+            redis.pubSub().addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String guestId) {
+                    if (activations.equals(channel)) {
+                        activatedElsewhere(guestId);
+                    }
+                }
+            });
+            redis.pubSub().sync().subscribe(activations);
+            heartbeat.execute(this::publishAll);
+        });
     }
 
     @Override
@@ -97,9 +137,34 @@ public final class RedisPresence implements Presence, AutoCloseable {
     }
 
     @Override
-    public synchronized void activate(UUID guestId) {
-        local.activate(guestId);
-        mirror(guestId);
+    public void activate(UUID guestId) {
+        synchronized (this) {
+            local.activate(guestId);
+            mirror(guestId);
+        }
+        // Tabs of this guest on other nodes joined before it had a name.
+        if (outage.isDown()) {
+            return;
+        }
+        try {
+            redis.commands().async().publish(activations, guestId.toString());
+        } catch (RuntimeException e) {
+            outage.failed(e);
+        }
+    }
+
+    private void activatedElsewhere(String guestId) {
+        try {
+            UUID guest = UUID.fromString(guestId);
+            synchronized (this) {
+                if (local.isWatching(guest) && !local.isOnline(guest)) {
+                    local.activate(guest);
+                    mirror(guest);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            log.debug("ignored a malformed activation: {}", guestId);
+        }
     }
 
     @Override
@@ -120,16 +185,15 @@ public final class RedisPresence implements Presence, AutoCloseable {
             List<Long> counts = redis.commands().sync().eval(COUNT, ScriptOutputType.MULTI,
                     new String[]{nodes}, redis.key("presence"), redis.nodeId());
             outage.succeeded();
-            if (counts.get(2) == 0) {
+            boolean mine = counts.get(2) != 0;
+            if (!mine || stale.get()) {
                 // Redis lost this node's sets (it restarted empty, or they expired during an
-                // outage): counts from the other nodes alone would be too low, down to 0/0 for
-                // every socket. Rewrite ours now (once) and count our own meanwhile.
-                if (!heartbeat.isShutdown() && republishing.compareAndSet(false, true)) {
-                    heartbeat.execute(() -> {
-                        republishing.set(false);
-                        publishAll();
-                    });
-                }
+                // outage), or missed some of its changes: rewrite ours now, once.
+                republish();
+            }
+            if (!mine) {
+                // Counts from the other nodes alone would be too low, down to 0/0 for every
+                // socket: count our own until the rewrite lands.
                 return local.counts();
             }
             return new Presence.Counts(counts.get(0).intValue(), counts.get(1).intValue());
@@ -139,71 +203,84 @@ public final class RedisPresence implements Presence, AutoCloseable {
         }
     }
 
+    private void republish() {
+        if (!heartbeat.isShutdown() && republishing.compareAndSet(false, true)) {
+            heartbeat.execute(() -> {
+                republishing.set(false);
+                publishAll();
+            });
+        }
+    }
+
     /** Mirrors one guest's local state; called under the lock so commands go out in order. */
     private void mirror(UUID guestId) {
         if (outage.isDown()) {
-            return; // the next heartbeat rewrites everything
+            stale.set(true);
+            return;
         }
         String id = guestId.toString();
         RedisAsyncCommands<String, String> async = redis.commands().async();
         try {
+            List<RedisFuture<?>> sent = new ArrayList<>(4);
             if (local.isWatching(guestId)) {
-                async.sadd(watching, id);
-                async.expire(watching, TTL.toSeconds());
+                sent.add(async.sadd(watching, id));
+                sent.add(async.expire(watching, TTL.toSeconds()));
             } else {
-                async.srem(watching, id);
+                sent.add(async.srem(watching, id));
             }
             if (local.isOnline(guestId)) {
-                async.sadd(online, id);
-                async.expire(online, TTL.toSeconds());
+                sent.add(async.sadd(online, id));
+                sent.add(async.expire(online, TTL.toSeconds()));
             } else {
-                async.srem(online, id);
+                sent.add(async.srem(online, id));
+            }
+            for (RedisFuture<?> f : sent) {
+                f.whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        stale.set(true);
+                        outage.failed(failure);
+                    }
+                });
             }
         } catch (RuntimeException e) {
+            stale.set(true);
             outage.failed(e);
         }
     }
 
-    /** Runs a beat now, on the heartbeat's thread (the only one that uses its connection), and waits for it. */
+    /** Runs a beat now, on the heartbeat's thread, and waits for it. */
     void beatNow() throws InterruptedException, ExecutionException {
         heartbeat.submit(this::publishAll).get();
     }
 
-    /** Rewrites this node's sets in full and renews their lifetime: heals after any outage. */
+    /**
+     * Rewrites this node's sets in full and renews their lifetime: heals after any outage. The
+     * script goes out under the lock, on the connection {@link #mirror} uses, so a join or leave
+     * mirrored meanwhile lands after it instead of being overwritten by an older snapshot.
+     */
     private void publishAll() {
-        Set<UUID> watchingNow;
-        Set<UUID> onlineNow;
-        synchronized (this) {
-            watchingNow = local.watchingGuests();
-            onlineNow = local.onlineGuests();
-        }
+        RedisFuture<Object> written;
         try {
-            if (heartbeatConnection == null) {
-                heartbeatConnection = redis.newConnection();
+            synchronized (this) {
+                stale.set(false);
+                Set<UUID> watchingNow = local.watchingGuests();
+                Set<UUID> onlineNow = local.onlineGuests();
+                List<String> args = new ArrayList<>(3 + watchingNow.size() + onlineNow.size());
+                args.add(String.valueOf(TTL.toSeconds()));
+                args.add(redis.nodeId());
+                args.add(String.valueOf(watchingNow.size()));
+                watchingNow.forEach(id -> args.add(id.toString()));
+                onlineNow.forEach(id -> args.add(id.toString()));
+                written = redis.commands().async().eval(PUBLISH_ALL, ScriptOutputType.INTEGER,
+                        new String[]{alive, watching, online, nodes}, args.toArray(String[]::new));
             }
-            RedisCommands<String, String> sync = heartbeatConnection.sync();
-            sync.multi();
-            sync.set(alive, "1", io.lettuce.core.SetArgs.Builder.ex(TTL));
-            sync.del(watching, online);
-            if (!watchingNow.isEmpty()) {
-                sync.sadd(watching, watchingNow.stream().map(UUID::toString).toArray(String[]::new));
-                sync.expire(watching, TTL.toSeconds());
-            }
-            if (!onlineNow.isEmpty()) {
-                sync.sadd(online, onlineNow.stream().map(UUID::toString).toArray(String[]::new));
-                sync.expire(online, TTL.toSeconds());
-            }
-            sync.sadd(nodes, redis.nodeId());
-            sync.exec();
+            written.get(RedisConnections.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             outage.succeeded();
-        } catch (RuntimeException e) {
-            outage.failed(e);
-            // A transaction cut off by a timeout leaves the connection inside MULTI, and every
-            // later beat would fail with "MULTI calls can not be nested": start the next on a new one.
-            if (heartbeatConnection != null) {
-                heartbeatConnection.closeAsync();
-                heartbeatConnection = null;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            stale.set(true);
+            outage.failed(e instanceof ExecutionException ? e.getCause() : e);
         }
     }
 
@@ -215,13 +292,14 @@ public final class RedisPresence implements Presence, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!redis.isConnected()) {
+            return;
+        }
         try {
+            redis.pubSub().sync().unsubscribe(activations);
             redis.commands().sync().del(alive, watching, online);
         } catch (RuntimeException e) {
             log.debug("presence keys not removed at close: {}", e.getMessage());
-        }
-        if (heartbeatConnection != null) {
-            heartbeatConnection.close();
         }
     }
 }

@@ -35,6 +35,16 @@ final class JoinChatHandler implements EventHandler {
         // Join before reading history: a message stored meanwhile arrives twice rather than never.
         socket.joinChat();
         presence.join(socket.socketId(), guest.guestId(), guest.hasUsername());
+        if (socket.isClosed()) {
+            // The socket closed while this join waited for the database, and its disconnect found
+            // nothing to remove: undo the join, or a guest who left stays counted for good.
+            presence.leave(socket.socketId());
+            socket.leaveChat();
+        } else if (!guest.hasUsername() && guests.find(guest.guestId()).hasUsername()) {
+            // Another tab chose the name after this join read the guest, while this socket was not
+            // in presence yet, so that activation missed it.
+            presence.activate(guest.guestId());
+        }
         List<Message> history = messages.historyForJoin(since);
         Presence.Counts counts = presence.counts();
         Map<String, Object> ack = new LinkedHashMap<>();

@@ -144,6 +144,7 @@ public final class RealtimeServer {
         server.addDisconnectListener(client -> {
             SocketContext socket = sockets.remove(client);
             if (socket != null) {
+                socket.markClosed(); // before leaving: a JOIN_CHAT still running sees it (JoinChatHandler)
                 connections.release(socket.address());
                 services.presence().leave(socket.socketId());
                 keepAlive(services.guests(), socket);

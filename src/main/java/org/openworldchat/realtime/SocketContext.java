@@ -21,6 +21,7 @@ final class SocketContext {
     private final SerialExecutor executor;
     private final Semaphore writeSlots = new Semaphore(MAX_WAITING_WRITES);
     private volatile boolean joined;
+    private volatile boolean closed;
 
     SocketContext(SocketIOClient client, UUID guestId, String address, Executor shared, int maxPendingEvents) {
         this.client = client;
@@ -80,6 +81,20 @@ final class SocketContext {
         boolean first = !joined;
         joined = true;
         return first;
+    }
+
+    /** Stops broadcasts to this socket again (a join that finished after the socket closed). */
+    void leaveChat() {
+        client.leaveRoom(ChatRoom.NAME);
+    }
+
+    /** Called once the socket has disconnected; handlers still running for it can tell. */
+    void markClosed() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     void emit(ServerEvent event, Object payload) {

@@ -37,7 +37,7 @@ public final class RedisConnections implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisConnections.class);
 
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** Setting up a connection (handshake included) may take longer than a command on a busy host. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration FIRST_RETRY = Duration.ofMillis(250);

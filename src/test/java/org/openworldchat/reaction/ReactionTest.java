@@ -100,10 +100,34 @@ class ReactionTest {
             assertThat(ChatClient.errorCode(c.emit("SEND_REACTION", Map.of("messageId", id, "emoji", 5)))).isEqualTo("INVALID_PAYLOAD");
             assertThat(ChatClient.errorCode(c.emit("SEND_REACTION", Map.of("emoji", "🔥")))).isEqualTo("INVALID_PAYLOAD");
 
-            anon.join();
+            JsonNode lurking = anon.join();
             assertThat(ChatClient.errorCode(react(anon, id, "🔥"))).isEqualTo("USERNAME_REQUIRED");
-            assertThat(anon.next("USERNAME_REQUIRED").get("defaultUsername").asText()).startsWith("Guest_");
+            assertThat(anon.next("USERNAME_REQUIRED").get("defaultUsername").asText())
+                    .isEqualTo(lurking.get("defaultUsername").asText());
+            JsonNode stored = app.http().get("/api/messages").json().get("messages");
+            assertThat(stored.get(stored.size() - 1).get("reactions").size()).as("nothing stored").isZero();
             assertThat(react(c, id, "🔥").get("ok").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void everyKindOfEmojiRoundTripsOverTheWireAndOnlyJoinedSocketsHearOfIt() {
+        try (ChatClient c = app.writer("react_kinds"); ChatClient notJoined = app.client()) {
+            String id = c.send("kinds").get("id").asText();
+            List<String> kinds = List.of("👍🏽", "👨‍👩‍👧", "1️⃣", "❤️", "🇫🇷", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "🏳️‍🌈");
+            for (String emoji : kinds) {
+                JsonNode ack = ChatClient.ok(react(c, id, emoji));
+                assertThat(ack.get("reactions").has(emoji)).as("stored as sent: %s", emoji).isTrue();
+            }
+            JsonNode history = app.http().get("/api/messages").json().get("messages");
+            List<String> stored = new ArrayList<>();
+            history.get(history.size() - 1).get("reactions").fieldNames().forEachRemaining(stored::add);
+            assertThat(stored).containsExactlyInAnyOrderElementsOf(kinds);
+            for (String text : List.of("1", "#", "❤︎", "👍a", "🇫")) {
+                assertThat(ChatClient.errorCode(react(c, id, text))).as("refused: %s", text).isEqualTo("INVALID_EMOJI");
+            }
+            assertThat(notJoined.drain("MESSAGE_REACTION_UPDATED", Duration.ofMillis(300)))
+                    .as("a socket that never joined hears nothing").isEmpty();
         }
     }
 

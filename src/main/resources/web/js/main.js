@@ -15,8 +15,15 @@ import { createUsernameDialog } from "./username-dialog.js";
 const SWEEP_MS = 30_000;
 const TITLE = document.title;
 
+const REFRESH_PAGE = 100;
+
 const me = { guestId: null, username: null, defaultUsername: null, known: false };
 let unread = 0;
+/**
+ * A re-join under way (not the first join): `mark` is taken when it starts, `before` is the first
+ * message of its first ack (the one right after the resume point).
+ */
+let rejoin = null;
 
 const status = createStatus();
 const list = new MessageList({
@@ -34,9 +41,16 @@ const history = new History({
 
 const connection = createConnection({
   onState(state, info) {
+    if (state === "joining") {
+      rejoin = list.list.dataset.loaded === "true" ? { mark: list.reactionMark(), before: undefined } : null;
+    }
     status.connection(state, info);
     renderOutbox();
-    if (state === "live") outbox.flush();
+    if (state === "live") {
+      outbox.flush();
+      if (rejoin) refreshShownReactions(rejoin);
+      rejoin = null;
+    }
   },
   onJoined,
   onEvent,
@@ -83,6 +97,11 @@ function onJoined(ack) {
   setMe(ack);
   status.counts(ack.onlineCount, ack.watchingCount);
   const first = list.list.dataset.loaded !== "true";
+  if (rejoin) {
+    // Messages shown before the disconnect are not added again: their reactions may have changed.
+    list.refreshReactions(ack.messages, rejoin.mark);
+    if (rejoin.before === undefined) rejoin.before = ack.messages[0]?.id ?? null;
+  }
   receive(ack.messages, { scroll: first ? "bottom" : "auto" });
   if (first) {
     list.loaded();
@@ -109,6 +128,21 @@ function onEvent(name, payload) {
       status.notice(payload.message ?? "Something went wrong.");
       break;
     default:
+  }
+}
+
+/**
+ * After a re-join, the reactions of the messages shown just before the resume point (the acks
+ * covered the ones after it) as they are now: reactions changed while the page was away were
+ * never announced to it. One page of the most recent ones; older ones stay as they were.
+ */
+async function refreshShownReactions({ mark, before }) {
+  const query = before ? `before=${encodeURIComponent(before)}&limit=${REFRESH_PAGE}` : `limit=${REFRESH_PAGE}`;
+  try {
+    const res = await fetch(`/api/messages?${query}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (res.ok) list.refreshReactions((await res.json()).messages ?? [], mark);
+  } catch {
+    // Live updates keep coming; the next re-join tries again.
   }
 }
 

@@ -19,6 +19,7 @@ export class MessageList {
     this.me = null;
     this.byId = new Map(); // id -> {message, li}
     this.arrivals = []; // [id, receivedAt], in arrival order (live and JOIN_CHAT only)
+    this.reactionTick = 0; // counts live reaction updates; each entry keeps the tick of its last one
     this.unseen = 0;
     this.atBottom = true;
     scroller.addEventListener("scroll", () => {
@@ -102,9 +103,34 @@ export class MessageList {
     return added.length;
   }
 
+  /** A live update (MESSAGE_REACTION_UPDATED): the reactions as just committed. */
   updateReactions(id, reactions) {
     const entry = this.byId.get(id);
     if (!entry) return;
+    entry.reactionsAt = ++this.reactionTick;
+    this.setReactions(entry, reactions);
+  }
+
+  /** Where live updates stand: take it before asking for a snapshot, pass it to `refreshReactions`. */
+  reactionMark() {
+    return this.reactionTick;
+  }
+
+  /**
+   * Reactions from a snapshot (a JOIN_CHAT ack, a history page) for messages already shown, which
+   * `append` leaves as they are. A message with a live update since `mark` keeps what it has: that
+   * update may be newer than the snapshot, and any newer than it still arrives, in order.
+   */
+  refreshReactions(messages, mark) {
+    for (const message of messages) {
+      const entry = this.byId.get(message.id);
+      if (!entry || (entry.reactionsAt ?? 0) > mark) continue;
+      if (JSON.stringify(entry.message.reactions ?? {}) === JSON.stringify(message.reactions ?? {})) continue;
+      this.setReactions(entry, message.reactions);
+    }
+  }
+
+  setReactions(entry, reactions) {
     entry.message = { ...entry.message, reactions };
     renderReactions(entry.li, reactions, this.me);
   }

@@ -28,6 +28,7 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
@@ -39,7 +40,8 @@ import org.openworldchat.support.RequiredServices;
  * Both binaries come from the system (Debian's {@code chromium} and {@code chromium-driver}),
  * found on the PATH or named by {@code CHROMIUM_BIN} and {@code CHROMEDRIVER_BIN}; nothing is
  * downloaded. Starting Chromium takes seconds, so the test run keeps the ones it started (each
- * with a fresh profile) and hands them out again clean: cookies cleared, a new tab, no emulation.
+ * with a fresh profile) and hands them out again clean: cookies cleared, a new tab, no emulation
+ * (screen, touch, colour scheme or network).
  */
 final class Browser implements AutoCloseable {
 
@@ -47,7 +49,11 @@ final class Browser implements AutoCloseable {
 
     private static final Deque<ChromeDriver> IDLE = new ArrayDeque<>();
 
+    /** Bytes a second that no test comes near: chromedriver's emulation has no "off" per direction. */
+    private static final int UNTHROTTLED = 1 << 30;
+
     private final ChromeDriver driver;
+    private boolean throttled;
 
     private Browser(ChromeDriver driver) {
         this.driver = driver;
@@ -131,6 +137,22 @@ final class Browser implements AutoCloseable {
                         + ".find(li => li.querySelector('.msg-text')?.textContent === arguments[0]) ?? null", text));
     }
 
+    /** The texts of the stored messages shown, top to bottom. */
+    @SuppressWarnings("unchecked")
+    List<String> texts() {
+        return (List<String>) script("return [...document.querySelectorAll('#messages > li')]"
+                + ".map(li => li.querySelector('.msg-text')?.textContent ?? '')");
+    }
+
+    /** The {@code emoji} reaction chip on the message {@code message}, once it shows {@code count}. */
+    WebElement chip(String message, String emoji, String count) {
+        return await(emoji + " " + count + " on \"" + message + "\"", d -> message(message)
+                .findElements(By.cssSelector(".chip")).stream()
+                .filter(c -> emoji.equals(c.getDomAttribute("data-emoji"))
+                        && c.findElement(By.cssSelector(".chip-count")).getText().equals(count))
+                .findFirst().orElse(null));
+    }
+
     /** How many stored messages show exactly {@code text}. */
     long count(String text) {
         return (Long) script("return [...document.querySelectorAll('#messages > li')]"
@@ -156,6 +178,19 @@ final class Browser implements AutoCloseable {
     /** Types into the message box and presses Enter. */
     void send(String text) {
         find("#message-input").sendKeys(text, Keys.ENTER);
+    }
+
+    /**
+     * A slow uplink: requests send at most {@code bytesPerSecond}, answers come as fast as ever.
+     * Chromium's own network emulation (chromedriver enables the DevTools network domain it needs),
+     * so it holds on localhost too, and XMLHttpRequest reports the upload as it goes.
+     */
+    void throttleUploads(int bytesPerSecond) {
+        ChromiumNetworkConditions conditions = new ChromiumNetworkConditions();
+        conditions.setUploadThroughput(bytesPerSecond);
+        conditions.setDownloadThroughput(UNTHROTTLED);
+        driver.setNetworkConditions(conditions);
+        throttled = true;
     }
 
     void emulateDarkMode() {
@@ -209,6 +244,9 @@ final class Browser implements AutoCloseable {
             cdp("Emulation.clearDeviceMetricsOverride", Map.of());
             cdp("Emulation.setTouchEmulationEnabled", Map.of("enabled", false));
             cdp("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+            if (throttled) {
+                driver.deleteNetworkConditions(); // chromedriver keeps them in its session, not in the tab
+            }
             driver.manage().logs().get(LogType.BROWSER);
             release(driver);
         } catch (RuntimeException e) {

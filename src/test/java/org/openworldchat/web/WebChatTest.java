@@ -2,7 +2,11 @@ package org.openworldchat.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +14,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openworldchat.support.TestApp;
@@ -49,7 +59,8 @@ class WebChatTest {
 
             alice.send("hello from alice");
             WebElement field = alice.nameDialog();
-            assertThat(field.getDomProperty("value")).as("prefilled with defaultUsername").matches("Guest_[0-9A-F]{4}");
+            assertThat(field.getDomProperty("value")).as("prefilled with this guest's defaultUsername")
+                    .isEqualTo(session(alice).get("defaultUsername").asText());
             assertThat(stored("hello from alice")).as("nothing goes out before a name is chosen").isZero();
             field.clear();
             field.sendKeys(aliceName, Keys.ENTER);
@@ -82,6 +93,67 @@ class WebChatTest {
     }
 
     @Test
+    void theFirstReactionAsksForANameToo() throws Exception {
+        String text = "react to this " + NAMES.incrementAndGet();
+        try (Chatter erin = Chatter.named(app, name("erin")); Browser reader = Browser.open(app.baseUrl())) {
+            erin.say(text);
+            WebElement message = reader.awaitLive().message(text);
+            JsonNode guest = session(reader);
+            assertThat(guest.get("username").isNull()).as("a fresh guest, no name yet").isTrue();
+
+            message.findElement(By.cssSelector("[data-action=react]")).click();
+            reader.await("the picker", d -> reader.find("#reaction-picker").isDisplayed());
+            reader.find("#reaction-picker [data-emoji='👍']").click();
+            WebElement field = reader.nameDialog();
+            assertThat(field.getDomProperty("value")).as("prefilled with this guest's defaultUsername")
+                    .isEqualTo(guest.get("defaultUsername").asText());
+            assertThat(reactions(text)).as("nothing goes out before a name is chosen").isEmpty();
+
+            String readerName = name("reader");
+            field.clear();
+            field.sendKeys(readerName, Keys.ENTER);
+            assertThat(reader.chip(text, "👍", "1").getDomAttribute("aria-pressed")).as("the reaction went out").isEqualTo("true");
+            assertThat(reader.find("#me-name").getText()).isEqualTo(readerName);
+            assertThat(reactions(text)).as("stored as this guest's").isEqualTo(Map.of("👍", List.of(guest.get("guestId").asText())));
+            assertThat(reader.errors()).as("console errors and CSP violations").isEmpty();
+        }
+    }
+
+    @Test
+    void aSlowUploadShowsItsProgress() throws Exception {
+        Path picture = Files.createTempFile("owc-noise", ".png");
+        byte[] png = noisePng(600, 600);
+        Files.write(picture, png);
+        try (Browser alice = Browser.open(app.baseUrl())) {
+            alice.chooseName(name("alice"));
+            // About four seconds for the picture: long enough to see it on its way.
+            alice.throttleUploads(png.length / 4);
+            alice.find("#image-input").sendKeys(picture.toString());
+
+            Pattern uploading = Pattern.compile("Uploading… (\\d+)%");
+            int percent = alice.await("an upload percentage between 0 and 100", d -> {
+                Matcher m = uploading.matcher(alice.find("#attachment-status").getText());
+                return m.matches() && Integer.parseInt(m.group(1)) > 0 && Integer.parseInt(m.group(1)) < 100
+                        ? Integer.parseInt(m.group(1)) : null;
+            });
+            WebElement progress = alice.find("#attachment-progress");
+            assertThat(progress.isDisplayed()).isTrue();
+            assertThat(Integer.parseInt(progress.getDomProperty("value"))).as("the bar moves with the text")
+                    .isGreaterThanOrEqualTo(percent).isLessThanOrEqualTo(100);
+            assertThat(alice.find("#send-button").isEnabled()).as("no sending while the image uploads").isFalse();
+
+            alice.await("the upload to finish", d -> alice.find("#attachment-status").getText().equals("Ready to send · 600 × 600"));
+            assertThat(progress.isDisplayed()).isFalse();
+            alice.send("a noisy picture");
+            WebElement image = alice.message("a noisy picture").findElement(By.cssSelector(".msg-image img"));
+            assertThat(image.getDomAttribute("src")).startsWith(app.baseUrl() + "/uploads/");
+            assertThat(alice.errors()).as("console errors and CSP violations").isEmpty();
+        } finally {
+            Files.delete(picture);
+        }
+    }
+
+    @Test
     void aReplyAReactionAndAnImageGoRoundTrip() throws Exception {
         try (Browser alice = Browser.open(app.baseUrl()); Browser bob = Browser.open(app.baseUrl())) {
             String aliceName = name("alice");
@@ -105,17 +177,17 @@ class WebChatTest {
             alice.await("the picker", d -> alice.find("#reaction-picker").isDisplayed());
             alice.driver().switchTo().activeElement().sendKeys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT,
                     Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ENTER);
-            WebElement chipAtBob = chip(bob, "looks great", "🔥", "1");
+            WebElement chipAtBob = bob.chip("looks great", "🔥", "1");
             assertThat(chipAtBob.getDomAttribute("aria-pressed")).as("not bob's own").isEqualTo("false");
-            assertThat(chip(alice, "looks great", "🔥", "1").getDomAttribute("aria-pressed")).isEqualTo("true");
+            assertThat(alice.chip("looks great", "🔥", "1").getDomAttribute("aria-pressed")).isEqualTo("true");
             chipAtBob.click();
-            assertThat(chip(alice, "looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
-            assertThat(chip(bob, "looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
-            chip(alice, "looks great", "🔥", "2").sendKeys(Keys.ENTER);
-            assertThat(chip(alice, "looks great", "🔥", "1").getDomAttribute("aria-pressed")).as("toggled off").isEqualTo("false");
+            assertThat(alice.chip("looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
+            assertThat(bob.chip("looks great", "🔥", "2").getDomAttribute("aria-pressed")).isEqualTo("true");
+            alice.chip("looks great", "🔥", "2").sendKeys(Keys.ENTER);
+            assertThat(alice.chip("looks great", "🔥", "1").getDomAttribute("aria-pressed")).as("toggled off").isEqualTo("false");
             assertThat(alice.driver().switchTo().activeElement().getDomAttribute("data-emoji"))
                     .as("the keyboard focus stays on the rebuilt chip").isEqualTo("🔥");
-            WebElement lastFire = chip(bob, "looks great", "🔥", "1");
+            WebElement lastFire = bob.chip("looks great", "🔥", "1");
             assertThat(lastFire.getDomAttribute("aria-pressed")).isEqualTo("true");
             // Bob takes the last 🔥 away while Alice's focus is on it: her focus moves to the message's React button.
             lastFire.click();
@@ -224,13 +296,36 @@ class WebChatTest {
         }
     }
 
-    /** The reaction chip on a message, once it shows {@code count}. */
-    private static WebElement chip(Browser browser, String message, String emoji, String count) {
-        return browser.await(emoji + " " + count + " on \"" + message + "\"", d -> browser.message(message)
-                .findElements(By.cssSelector(".chip")).stream()
-                .filter(c -> c.getDomAttribute("data-emoji").equals(emoji)
-                        && c.findElement(By.cssSelector(".chip-count")).getText().equals(count))
-                .findFirst().orElse(null));
+    /** What {@code GET /api/session} says of the page's guest, asked with the page's own (HttpOnly) cookie. */
+    private static JsonNode session(Browser page) {
+        Cookie cookie = page.await("the guest cookie", d -> d.manage().getCookieNamed("owc_guest"));
+        return app.http().get("/api/session", "Cookie", cookie.getName() + "=" + cookie.getValue()).json();
+    }
+
+    /** The stored reactions of the message {@code content}: emoji to the guest ids, in order. */
+    private static Map<String, List<String>> reactions(String content) throws Exception {
+        try (Connection sql = app.sql();
+             PreparedStatement select = sql.prepareStatement("SELECT reactions::text FROM messages WHERE content = ?")) {
+            select.setString(1, content);
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).as("stored: %s", content).isTrue();
+                return new ObjectMapper().readValue(rs.getString(1), new TypeReference<>() { });
+            }
+        }
+    }
+
+    /** A PNG of random pixels, which does not compress: about three bytes a pixel. */
+    private static byte[] noisePng(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(42);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     private static int stored(String content) throws Exception {

@@ -1,9 +1,9 @@
 package org.openworldchat.support;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -27,12 +27,19 @@ public final class TestRedis {
         return "owct-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    private static RedisURI withTimeout(String url) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(Duration.ofSeconds(2));
+        return uri;
+    }
+
+    /** Whether a Redis answers there: a PING gets its PONG (any other service on the port does not). */
     static boolean reachable(String url) {
-        URI uri = URI.create(url);
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort()), 1000);
-            return true;
-        } catch (IOException e) {
+        try (RedisClient client = RedisClient.create(withTimeout(url))) {
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                return "PONG".equals(connection.sync().ping());
+            }
+        } catch (RuntimeException e) {
             return false;
         }
     }

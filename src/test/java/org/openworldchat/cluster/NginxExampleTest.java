@@ -201,6 +201,8 @@ class NginxExampleTest {
     void messagesCrossNginxOverWebsocketAndOverPolling() throws IOException {
         try (ChatClient ws = throughNginx(newGuest(), "websocket");
              ChatClient polling = throughNginx(newGuest(), "polling");
+             // Starts on polling and upgrades to a websocket on the same node, as browsers do.
+             ChatClient upgraded = ChatClient.connect(base, Map.of("Cookie", newGuest()), https, "polling", "websocket");
              ChatClient onNode1 = node1.client();
              ChatClient onNode2 = node2.client()) {
             ws.setUsername("nginx_ws");
@@ -211,7 +213,8 @@ class NginxExampleTest {
             onNode2.join();
 
             // Everyone gets every message, its sender included.
-            List<ChatClient> everyone = List.of(ws, polling, onNode1, onNode2);
+            upgraded.join();
+            List<ChatClient> everyone = List.of(ws, polling, upgraded, onNode1, onNode2);
             JsonNode fromWs = ws.send("through nginx by websocket");
             for (ChatClient reader : everyone) {
                 assertThat(reader.next("NEW_MESSAGE").get("id")).isEqualTo(fromWs.get("id"));

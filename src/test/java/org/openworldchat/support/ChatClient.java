@@ -41,6 +41,11 @@ public final class ChatClient implements AutoCloseable {
             .readTimeout(Duration.ofMinutes(1))
             .build();
 
+    /** A builder for an HTTP client like the default one (same dispatcher and timeouts), to add TLS or DNS settings to. */
+    public static OkHttpClient.Builder httpClientBuilder() {
+        return HTTP.newBuilder();
+    }
+
     private static Dispatcher dispatcher() {
         Dispatcher d = new Dispatcher();
         d.setMaxRequests(10_000);
@@ -68,14 +73,22 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects with extra request headers on every transport request. */
     public static ChatClient connect(String baseUrl, Map<String, String> headers, String... transports) {
+        return connect(baseUrl, headers, HTTP, transports);
+    }
+
+    /**
+     * Connects through an HTTP client of the caller's (one that trusts a test certificate, say),
+     * made from {@link #httpClientBuilder()} so that it allows as many long polls.
+     */
+    public static ChatClient connect(String baseUrl, Map<String, String> headers, OkHttpClient http, String... transports) {
         IO.Options options = IO.Options.builder()
                 .setTransports(transports)
                 .setForceNew(true)
                 .setReconnection(false)
                 .setTimeout(TIMEOUT.toMillis())
                 .build();
-        options.callFactory = HTTP;
-        options.webSocketFactory = HTTP;
+        options.callFactory = http;
+        options.webSocketFactory = http;
         Map<String, List<String>> extra = new java.util.HashMap<>();
         headers.forEach((k, v) -> extra.put(k, List.of(v)));
         options.extraHeaders = extra;

@@ -6,9 +6,12 @@
  */
 
 const STORAGE_KEY = "owc.outbox.v1";
-/** Refusals that will not change on a retry: the user edits or discards the message. */
+/**
+ * Refusals that will not change on a retry: the user edits or discards the message.
+ * MESSAGE_NOT_FOUND answers a retry whose first attempt was stored and has expired since.
+ */
 const FINAL = new Set(["EMPTY_MESSAGE", "MESSAGE_TOO_LONG", "INVALID_IMAGE_URL", "REPLY_TARGET_NOT_FOUND",
-  "INVALID_PAYLOAD"]);
+  "INVALID_PAYLOAD", "MESSAGE_NOT_FOUND"]);
 /** The outcome is unknown: try again with the same clientMessageId, which is always safe. */
 const TRANSIENT = new Set(["OFFLINE", "TIMEOUT", "SERVICE_UNAVAILABLE"]);
 

@@ -34,6 +34,7 @@ import org.openworldchat.realtime.RealtimeServer;
 import org.openworldchat.retention.RetentionJob;
 import org.openworldchat.retention.RetentionSchedule;
 import org.openworldchat.retention.RetentionScheduler;
+import org.openworldchat.upload.ObjectStorage;
 import org.openworldchat.upload.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,9 @@ public final class ChatApplication implements AutoCloseable {
                 PresenceService.DEFAULT_INTERVAL);
         metrics.gauge("owc.guests.online", "Guests with a username and a joined socket", () -> presence.counts().online());
         metrics.gauge("owc.guests.watching", "Guests with a joined socket", () -> presence.counts().watching());
+        ObjectStorage images = infrastructure.storage();
+        metrics.gauge("owc.image.store.up", "1 when the image store (the S3 bucket or the upload directory) answers, else 0",
+                () -> images.ping() ? 1 : 0);
         RateLimits limits = new RateLimits(infrastructure.limiter());
         UploadService uploads = new UploadService(database.jdbi(), infrastructure.storage(), clock,
                 config.publicBaseUrl(), limits);

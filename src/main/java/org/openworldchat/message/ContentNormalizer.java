@@ -4,10 +4,14 @@ import java.text.Normalizer;
 import org.openworldchat.contract.TextRules;
 
 /**
- * Message text as stored: NFC, without control characters other than newline and tab, without
- * bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069), trimmed of
- * Unicode white space. A lone surrogate (JSON escapes can name one, UTF-8 cannot carry it)
- * becomes U+FFFD, as a browser's encoder would make it, so the stored text is the acked text.
+ * Message text as stored: without control characters other than newline and tab, without
+ * bidirectional override and isolate characters (U+202A–U+202E, U+2066–U+2069), then NFC, then
+ * trimmed of Unicode white space. A lone surrogate (JSON escapes can name one, UTF-8 cannot carry
+ * it) becomes U+FFFD, as a browser's encoder would make it, so the stored text is the acked text.
+ *
+ * <p>The removals come before NFC: a removed character between a letter and its combining mark
+ * ({@code "e\u0007\u0301"}) would otherwise keep the two apart during NFC and leave the stored text
+ * decomposed once it is gone.
  */
 final class ContentNormalizer {
 
@@ -20,10 +24,9 @@ final class ContentNormalizer {
         if (raw == null || raw.isEmpty()) {
             return "";
         }
-        String nfc = Normalizer.normalize(raw, Normalizer.Form.NFC);
-        StringBuilder out = new StringBuilder(nfc.length());
-        nfc.codePoints().filter(ContentNormalizer::kept).map(ContentNormalizer::encodable).forEach(out::appendCodePoint);
-        return TextRules.trim(out.toString());
+        StringBuilder stripped = new StringBuilder(raw.length());
+        raw.codePoints().filter(ContentNormalizer::kept).map(ContentNormalizer::encodable).forEach(stripped::appendCodePoint);
+        return TextRules.trim(Normalizer.normalize(stripped, Normalizer.Form.NFC));
     }
 
     static int length(String normalized) {

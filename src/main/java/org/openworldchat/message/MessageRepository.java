@@ -73,15 +73,6 @@ final class MessageRepository {
                 .findOne());
     }
 
-    /** A message whatever its age: a retried send returns what was stored the first time. */
-    Optional<Message> findStored(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery(MessageRows.SELECT + " WHERE m.id = :id")
-                .bind("id", id)
-                .bind("cutoff", MessageRows.utc(expiry.cutoff()))
-                .map((rs, ctx) -> rows.map(rs))
-                .findOne());
-    }
-
     private static List<Message> oldestFirst(List<Message> newestFirst) {
         List<Message> copy = new ArrayList<>(newestFirst);
         Collections.reverse(copy);

@@ -112,9 +112,13 @@ public final class MessageService implements AutoCloseable {
 
     private Sent afterCommit(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {
         String imageUrl = draft.imageUrl();
+        // A retry whose first attempt has expired matches a row the cleanup has not deleted yet.
+        // Expired messages are never returned, not even to a retry: it is refused (which tells the
+        // client its first attempt was stored), and nothing is stored or announced.
         Message message = stored.created()
                 ? created(draft, parent, stored)
-                : repository.findStored(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
+                : repository.findActive(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND,
+                        "The message with this clientMessageId was stored earlier and has expired"));
         if (stored.created() && imageUrl != null) {
             images.attached(imageUrl, message.id());
         }

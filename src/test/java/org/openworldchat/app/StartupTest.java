@@ -59,19 +59,55 @@ class StartupTest {
         }
     }
 
+    /** The constraints and indexes the contract relies on, not only the columns. */
+    @Test
+    void theSchemaHasTheContractsConstraintsAndIndexes() throws Exception {
+        try (TestApp app = TestApp.start(); Connection c = app.sql()) {
+            List<String> guestIndexes = uniqueIndexes(c, "guest_users");
+            assertThat(guestIndexes).as("usernames are unique ignoring case").contains("(lower(username))");
+            assertThat(guestIndexes).as("guest_id UNIQUE").contains("(guest_id)");
+            assertThat(uniqueIndexes(c, "messages")).as("a retry key is stored once per sender")
+                    .contains("(sender_id, client_message_id)");
+            try (ResultSet rs = c.createStatement().executeQuery("""
+                    SELECT is_nullable, column_default FROM information_schema.columns
+                    WHERE table_name = 'messages' AND column_name = 'reactions'""")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("is_nullable")).as("reactions NOT NULL").isEqualTo("NO");
+                assertThat(rs.getString("column_default")).as("reactions DEFAULT '{}'").isEqualTo("'{}'::jsonb");
+            }
+            // History reads the newest messages first (ORDER BY seq DESC LIMIT n). With scans and
+            // sorts made prohibitively expensive, only an index in that order can serve the query.
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.execute("SET LOCAL enable_seqscan = off");
+                s.execute("SET LOCAL enable_sort = off");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = s.executeQuery("""
+                        EXPLAIN SELECT id FROM messages WHERE created_at > now() - interval '24 hours'
+                        ORDER BY seq DESC LIMIT 50""")) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).as("an index serves newest-first").contains("Index Scan Backward using")
+                        .contains(" on messages").doesNotContain("Sort");
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     @Test
     void aBadDatabaseUrlStopsTheServerWithOneLine() throws Exception {
         Result r = runMain(Map.of("DATABASE_URL", "mysql://root@localhost/chat"));
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertOneLine(r, 2);
         assertThat(r.stderr()).startsWith("open-world-chat: configuration error: DATABASE_URL: ");
     }
 
     @Test
     void anUnreachableDatabaseStopsTheServerWithOneLine() throws Exception {
         Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat:secret@127.0.0.1:1/chat"));
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertOneLine(r, 1);
         assertThat(r.stderr()).startsWith("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
                 + "jdbc:postgresql://127.0.0.1:1/chat").doesNotContain("secret");
     }
@@ -83,8 +119,7 @@ class StartupTest {
             String url = "postgresql://" + db.user() + (db.password() == null ? "" : ":" + db.password()) + "@"
                     + db.jdbcUrl().substring("jdbc:postgresql://".length());
             Result r = runMain(Map.of("DATABASE_URL", url, "PORT", String.valueOf(taken.getLocalPort())));
-            assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.stderr().strip().lines()).hasSize(1);
+            assertOneLine(r, 1);
             assertThat(r.stderr()).startsWith("open-world-chat: cannot start: PORT: cannot listen on port "
                     + taken.getLocalPort() + ": ").contains("in use");
         } finally {
@@ -95,24 +130,69 @@ class StartupTest {
     @Test
     void aBadPortStopsTheServerWithOneLine() throws Exception {
         Result r = runMain(Map.of("PORT", "99999"));
-        assertThat(r.exit()).isEqualTo(2);
+        assertOneLine(r, 2);
         assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: PORT: must be between 0 and 65535, got 99999");
     }
 
     @Test
     void aBadCleanupCronStopsTheServerWithOneLine() throws Exception {
         Result r = runMain(Map.of("CLEANUP_CRON", "every hour"));
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.stderr().strip().lines()).hasSize(1);
+        assertOneLine(r, 2);
         assertThat(r.stderr()).startsWith("open-world-chat: configuration error: CLEANUP_CRON: ");
     }
 
-    private record Result(int exit, String stdout, String stderr) {
+    @Test
+    void aDotEnvFileInTheWorkingDirectoryIsRead() throws Exception {
+        Result r = runMain(Map.of(), """
+                # settings of this node
+                CLEANUP_CRON="0 * * * *"
+                PORT=99999
+                """);
+        assertOneLine(r, 2);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: PORT: must be between 0 and 65535, got 99999");
     }
 
-    /** Runs the real entry point in its own JVM, as {@code java -jar} would (whose manifest enables native access). */
+    @Test
+    void aRealEnvironmentVariableBeatsTheDotEnvFile() throws Exception {
+        Result r = runMain(Map.of("PORT", "99998"), "PORT=99999\n");
+        assertOneLine(r, 2);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: PORT: must be between 0 and 65535, got 99998");
+    }
+
+    @Test
+    void aMalformedDotEnvFileStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of(), "PORT=4000\nSESSION_SECRET hunter2-hunter2-hunter2-hunter2\n");
+        assertOneLine(r, 2);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: "
+                + r.dir().toRealPath().resolve(".env") + ": line 2: expected NAME=value");
+        assertThat(r.stderr()).doesNotContain("hunter2");
+    }
+
+    /** Exit code and one line on stderr, and no stack trace anywhere. */
+    private static void assertOneLine(Result r, int exit) {
+        assertThat(r.exit()).as("exit code; stderr: %s", r.stderr()).isEqualTo(exit);
+        assertThat(r.stderr().strip().lines()).as("stderr").hasSize(1);
+        for (String stream : new String[]{r.stdout(), r.stderr()}) {
+            assertThat(stream).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+
+    private record Result(int exit, String stdout, String stderr, Path dir) {
+    }
+
     private static Result runMain(Map<String, String> env) throws IOException, InterruptedException {
+        return runMain(env, null);
+    }
+
+    /**
+     * Runs the real entry point in its own JVM, as {@code java -jar} would (whose manifest enables
+     * native access), in a working directory of its own with {@code dotenv} as its {@code .env}.
+     */
+    private static Result runMain(Map<String, String> env, String dotenv) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("owc-main");
+        if (dotenv != null) {
+            Files.writeString(dir.resolve(".env"), dotenv, StandardCharsets.UTF_8);
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName())
@@ -126,7 +206,20 @@ class StartupTest {
             throw new AssertionError("the server did not stop");
         }
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8), dir);
+    }
+
+    /** The column lists of a table's unique indexes, e.g. {@code (sender_id, client_message_id)}. */
+    private static List<String> uniqueIndexes(Connection c, String table) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = '" + table + "' AND indexdef LIKE 'CREATE UNIQUE INDEX %'")) {
+            while (rs.next()) {
+                String def = rs.getString(1);
+                out.add(def.substring(def.indexOf(" USING btree ") + " USING btree ".length()));
+            }
+        }
+        return out;
     }
 
     private static List<String> columns(Connection c, String table) throws Exception {

@@ -34,7 +34,8 @@ class GuestSessionTest {
         assertThat(first.status()).isEqualTo(200);
         String setCookie = first.header("set-cookie");
         assertThat(setCookie).startsWith("owc_guest=")
-                .contains("HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000").doesNotContain("Secure");
+                .contains("HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=31536000");
+        assertThat(attributes(setCookie)).as("COOKIE_SECURE is off by default").doesNotContain("Secure");
         JsonNode body = first.json();
         assertThat(body.get("username").isNull()).isTrue();
         String guestId = body.get("guestId").asText();
@@ -44,6 +45,33 @@ class GuestSessionTest {
         Http.Reply again = app.http().get("/api/session", "Cookie", Http.cookiePair(setCookie));
         assertThat(again.json().get("guestId").asText()).isEqualTo(guestId);
         assertThat(again.header("set-cookie")).as("a valid cookie is kept").isNull();
+    }
+
+    /** Behind HTTPS the cookie is {@code Secure}, from the HTTP API and from the Socket.IO handshake alike. */
+    @Test
+    void cookieSecureAddsTheSecureAttributeEverywhereTheCookieIsIssued() {
+        try (TestApp secure = TestApp.start(Map.of("COOKIE_SECURE", "true"))) {
+            String fromApi = secure.http().get("/api/session").header("set-cookie");
+            assertThat(fromApi).startsWith("owc_guest=").contains("HttpOnly", "SameSite=Lax", "Path=/");
+            assertThat(attributes(fromApi)).contains("Secure");
+            for (String transport : new String[]{"polling", "websocket"}) {
+                try (ChatClient client = ChatClient.connect(secure.baseUrl(), (String) null, transport)) {
+                    String fromHandshake = client.issuedCookie();
+                    assertThat(fromHandshake).as(transport).startsWith("owc_guest=").contains("HttpOnly");
+                    assertThat(attributes(fromHandshake)).as(transport).contains("Secure");
+                }
+            }
+        }
+    }
+
+    /** The attribute names of a Set-Cookie value, e.g. {@code [Max-Age, Path, HttpOnly, SameSite, Secure]}. */
+    private static List<String> attributes(String setCookie) {
+        List<String> names = new ArrayList<>();
+        String[] parts = setCookie.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            names.add(parts[i].strip().split("=", 2)[0]);
+        }
+        return names;
     }
 
     @Test
@@ -62,6 +90,7 @@ class GuestSessionTest {
         for (String transport : new String[]{"polling", "websocket"}) {
             try (ChatClient client = ChatClient.connect(app.baseUrl(), (String) null, transport)) {
                 assertThat(client.issuedCookie()).as(transport).startsWith("owc_guest=").contains("HttpOnly");
+                assertThat(attributes(client.issuedCookie())).as(transport).doesNotContain("Secure");
                 JsonNode ack = client.join();
                 String cookie = Http.cookiePair(client.issuedCookie());
                 JsonNode session = app.http().get("/api/session", "Cookie", cookie).json();

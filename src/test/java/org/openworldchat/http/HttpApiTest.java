@@ -8,6 +8,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.Http;
@@ -25,7 +30,32 @@ class HttpApiTest {
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
         Http.Reply ready = app.http().get("/ready");
         assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().get("status").asText()).isEqualTo("UP");
+        List<String> checks = new ArrayList<>();
+        ready.json().get("checks").fieldNames().forEachRemaining(checks::add);
+        assertThat(checks).as("the database (and Redis, when configured): nothing else").containsExactly("database");
         assertThat(ready.json().at("/checks/database").asText()).isEqualTo("UP");
+    }
+
+    /**
+     * The image store is no readiness check: a node whose store is gone still serves chat, so
+     * /ready stays 200, and /metrics shows the store's health instead.
+     */
+    @Test
+    void theImageStoreIsWatchedInMetricsNotInReadiness() throws Exception {
+        try (TestApp node = TestApp.start()) {
+            assertThat(node.http().get("/metrics").body()).containsPattern("(?m)^owc_image_store_up 1\\.0$");
+            Path uploads = node.dataDir().resolve("uploads");
+            try (var files = Files.walk(uploads)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            assertThat(uploads).doesNotExist();
+            assertThat(node.http().get("/metrics").body()).containsPattern("(?m)^owc_image_store_up 0\\.0$");
+            Http.Reply ready = node.http().get("/ready");
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.json().has("images")).isFalse();
+            assertThat(ready.json().get("checks").has("images")).isFalse();
+        }
     }
 
     @Test

@@ -16,6 +16,16 @@ class ContentNormalizerTest {
         assertThat(ContentNormalizer.normalize(null)).isEmpty();
     }
 
+    /** A removed character between a letter and its combining mark must not leave the text decomposed. */
+    @Test
+    void stripsBeforeComposing() {
+        String stored = ContentNormalizer.normalize("e\u0007\u0301");
+        assertThat(stored).isEqualTo("\u00e9");
+        assertThat(java.text.Normalizer.isNormalized(stored, java.text.Normalizer.Form.NFC)).isTrue();
+        assertThat(ContentNormalizer.normalize("Rene\u202E\u0301")).isEqualTo("Ren\u00e9");
+        assertThat(ContentNormalizer.normalize("A\u0000\u030A\u0000 ")).as("then trimmed").isEqualTo("\u00c5");
+    }
+
     @Test
     void trimsEveryUnicodeWhiteSpaceNoBreakSpacesIncluded() {
         assertThat(ContentNormalizer.normalize("\u00a0")).isEmpty();

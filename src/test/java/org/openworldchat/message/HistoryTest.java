@@ -132,6 +132,61 @@ class HistoryTest {
         }
     }
 
+    /** Without {@code limit}, a page holds 50 messages. TestApp raises RATE_LIMIT_MESSAGES, so one writer can send 51. */
+    @Test
+    void thePageSizeIs50WhenNoLimitIsGiven() {
+        try (ChatClient w = app.writer("default_w")) {
+            List<String> sent = sendMany(w, 51);
+            JsonNode page = app.http().get("/api/messages").json();
+            assertThat(ids(page.get("messages"))).containsExactlyElementsOf(sent.subList(1, 51));
+            assertThat(page.get("hasMore").asBoolean()).isTrue();
+            JsonNode rest = app.http().get("/api/messages?before=" + sent.get(1)).json();
+            assertThat(ids(rest.get("messages"))).containsExactly(sent.get(0));
+            assertThat(rest.get("hasMore").asBoolean()).isFalse();
+        }
+    }
+
+    /**
+     * A reply's quote (its parent's first 140 code points) is the same in history, from
+     * JOIN_CHAT and from GET /api/messages, as in the ack. The parent mixes one-, two- and
+     * four-byte characters, so counting bytes or UTF-16 units would cut it elsewhere.
+     */
+    @Test
+    void repliesCarryTheirQuoteInHistoryToo() {
+        try (ChatClient a = app.writer("quoted_a"); ChatClient b = app.writer("quoting_b"); ChatClient reader = app.client()) {
+            String parentText = "p".repeat(100) + "é".repeat(20) + "😀".repeat(30);
+            String quote = "p".repeat(100) + "é".repeat(20) + "😀".repeat(20);
+            assertThat(quote.codePointCount(0, quote.length())).isEqualTo(140);
+            assertThat(quote.length()).as("UTF-16 units").isEqualTo(160);
+            assertThat(quote.getBytes(java.nio.charset.StandardCharsets.UTF_8)).as("UTF-8 bytes").hasSize(220);
+            JsonNode parent = a.send(parentText);
+            JsonNode reply = ChatClient.ok(b.emit("SEND_MESSAGE",
+                    Map.of("content", "agreed", "replyToMessageId", parent.get("id").asText()))).get("message");
+            assertThat(reply.at("/replyTo/content").asText()).isEqualTo(quote);
+
+            Map<String, JsonNode> histories = Map.of(
+                    "JOIN_CHAT", reader.join().get("messages"),
+                    "JOIN_CHAT since", reader.emit("JOIN_CHAT", Map.of("since", parent.get("id").asText())).get("messages"),
+                    "GET /api/messages", app.http().get("/api/messages").json().get("messages"));
+            histories.forEach((where, messages) -> {
+                JsonNode stored = null;
+                for (JsonNode m : messages) {
+                    if (m.get("id").equals(reply.get("id"))) {
+                        stored = m;
+                    }
+                }
+                assertThat(stored).as(where).isNotNull();
+                assertThat(stored.get("replyToMessageId")).as(where).isEqualTo(parent.get("id"));
+                JsonNode replyTo = stored.get("replyTo");
+                assertThat(replyTo.get("id")).as(where).isEqualTo(parent.get("id"));
+                assertThat(replyTo.get("senderName").asText()).as(where).isEqualTo("quoted_a");
+                assertThat(replyTo.get("content").asText()).as(where).isEqualTo(quote);
+                assertThat(replyTo.get("imageUrl").isNull()).as(where).isTrue();
+                assertThat(replyTo).as(where + ": the same quote as the ack").isEqualTo(reply.get("replyTo"));
+            });
+        }
+    }
+
     @Test
     void pagingRefusesBadParameters() {
         for (String q : new String[]{"limit=0", "limit=101", "limit=abc", "limit=", "before=xyz", "before=1234"}) {

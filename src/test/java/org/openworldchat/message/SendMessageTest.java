@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -117,6 +120,102 @@ class SendMessageTest {
             JsonNode second = ChatClient.ok(bob.emit("SEND_MESSAGE", payload)).get("message");
             assertThat(second.get("id")).isEqualTo(first.get("id"));
             assertThat(bob.drain("NEW_MESSAGE", Duration.ofMillis(300))).hasSize(1);
+        }
+    }
+
+    /**
+     * The rule for a retry whose first attempt was stored but maybe never announced (the node
+     * stopped between the commit and the broadcast): the retry returns the stored message and
+     * announces it, once.
+     */
+    @Test
+    void aRetryOfAStoredButUnannouncedMessageReturnsItAndAnnouncesItOnce() throws Exception {
+        try (ChatClient erin = app.writer("erin_retry"); ChatClient reader = app.client()) {
+            reader.join();
+            UUID guestId = UUID.fromString(erin.join().get("guestId").asText());
+            UUID clientId = UUID.randomUUID();
+            Instant storedAt = app.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+            UUID id = insertFirstAttempt(guestId, "erin_retry", clientId, "stored, never announced", storedAt);
+
+            Map<String, Object> retry = payload("content", "stored, never announced", "clientMessageId", clientId.toString());
+            JsonNode acked = ChatClient.ok(erin.emit("SEND_MESSAGE", retry)).get("message");
+            assertThat(acked.get("id").asText()).isEqualTo(id.toString());
+            assertThat(acked.get("content").asText()).isEqualTo("stored, never announced");
+            assertThat(acked.get("clientMessageId").asText()).isEqualTo(clientId.toString());
+            assertThat(Instant.parse(acked.get("createdAt").asText())).as("the first attempt's time").isEqualTo(storedAt);
+
+            List<JsonNode> heard = reader.drain("NEW_MESSAGE", Duration.ofMillis(500));
+            assertThat(heard).hasSize(1);
+            assertThat(heard.get(0).get("id").asText()).isEqualTo(id.toString());
+            assertThat(erin.drain("NEW_MESSAGE", Duration.ZERO)).as("the sender's own socket, once").hasSize(1);
+
+            // Another retry of the same message is answered the same way and announced no more.
+            assertThat(ChatClient.ok(erin.emit("SEND_MESSAGE", retry)).at("/message/id").asText()).isEqualTo(id.toString());
+            assertThat(reader.drain("NEW_MESSAGE", Duration.ofMillis(500))).isEmpty();
+            assertThat(countMessagesOf(guestId)).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A retry whose first attempt is older than the TTL, and still in the table because the
+     * cleanup has not run: expired messages are never returned, so it is refused with
+     * MESSAGE_NOT_FOUND, nothing is stored and nothing is announced, whether the first attempt
+     * was announced back then or not.
+     */
+    @Test
+    void aRetryAfterTheFirstAttemptExpiredIsRefusedAndNeverAnnounced() throws Exception {
+        try (ChatClient dana = app.writer("dana_late"); ChatClient reader = app.client()) {
+            reader.join();
+            UUID guestId = UUID.fromString(dana.join().get("guestId").asText());
+            Map<String, Object> announced = payload("content", "said long ago", "clientMessageId", UUID.randomUUID().toString());
+            String announcedId = ChatClient.ok(dana.emit("SEND_MESSAGE", announced)).at("/message/id").asText();
+            UUID quietClientId = UUID.randomUUID();
+            UUID quietId = insertFirstAttempt(guestId, "dana_late", quietClientId, "stored long ago, never announced",
+                    app.clock().instant());
+            assertThat(reader.drain("NEW_MESSAGE", Duration.ofMillis(300))).hasSize(1);
+            dana.drain("NEW_MESSAGE", Duration.ZERO);
+
+            app.clock().advance(Duration.ofHours(24).plusSeconds(1));
+
+            JsonNode late = dana.emit("SEND_MESSAGE", announced);
+            assertThat(ChatClient.errorCode(late)).isEqualTo("MESSAGE_NOT_FOUND");
+            assertThat(late.toString()).doesNotContain(announcedId).doesNotContain("said long ago");
+            JsonNode quiet = dana.emit("SEND_MESSAGE",
+                    payload("content", "stored long ago, never announced", "clientMessageId", quietClientId.toString()));
+            assertThat(ChatClient.errorCode(quiet)).isEqualTo("MESSAGE_NOT_FOUND");
+            assertThat(quiet.toString()).doesNotContain(quietId.toString());
+
+            assertThat(reader.drain("NEW_MESSAGE", Duration.ofMillis(500))).as("no expired message announced").isEmpty();
+            assertThat(dana.drain("NEW_MESSAGE", Duration.ZERO)).isEmpty();
+            assertThat(countMessagesOf(guestId)).as("nothing new stored").isEqualTo(2);
+        }
+    }
+
+    /** A row as a first attempt leaves it when the node stops between its commit and its broadcast. */
+    private static UUID insertFirstAttempt(UUID senderId, String senderName, UUID clientMessageId, String content,
+                                           Instant createdAt) throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection c = app.sql(); var insert = c.prepareStatement("""
+                INSERT INTO messages (id, content, sender_id, sender_name, client_message_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)""")) {
+            insert.setObject(1, id);
+            insert.setString(2, content);
+            insert.setObject(3, senderId);
+            insert.setString(4, senderName);
+            insert.setObject(5, clientMessageId);
+            insert.setObject(6, createdAt.atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    private static int countMessagesOf(UUID senderId) throws Exception {
+        try (Connection c = app.sql(); var count = c.prepareStatement("SELECT count(*) FROM messages WHERE sender_id = ?")) {
+            count.setObject(1, senderId);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

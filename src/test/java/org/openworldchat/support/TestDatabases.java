@@ -8,12 +8,15 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.openworldchat.app.DatabaseUrl;
 
 /**
  * Fresh, empty databases for tests, on the PostgreSQL server named by {@code TEST_DATABASE_URL}
- * (CI: the machine's own server), or else on one embedded PostgreSQL started for the test run.
+ * (CI: the machine's own server), else by {@code DATABASE_URL}, or else on one embedded
+ * PostgreSQL started for the test run. Only the server and credentials of the URL are used: each
+ * database is created next to the one it names.
  */
 public final class TestDatabases {
 
@@ -54,11 +57,11 @@ public final class TestDatabases {
         if (admin != null) {
             return admin;
         }
-        String configured = System.getenv("TEST_DATABASE_URL");
-        if (configured != null && !configured.isBlank()) {
+        String configured = configuredServer(System.getenv());
+        if (configured != null) {
             admin = DatabaseUrl.parse(configured);
         } else {
-            RequiredServices.assume(!RequiredServices.required(), "TEST_DATABASE_URL (a PostgreSQL server)");
+            RequiredServices.assume(!RequiredServices.required(), "TEST_DATABASE_URL or DATABASE_URL (a PostgreSQL server)");
             try {
                 embedded = EmbeddedPostgres.builder().start();
             } catch (IOException e) {
@@ -67,5 +70,16 @@ public final class TestDatabases {
             admin = new DatabaseUrl(embedded.getJdbcUrl("postgres", "postgres"), "postgres", null);
         }
         return admin;
+    }
+
+    /** {@code TEST_DATABASE_URL}, else {@code DATABASE_URL}; null when neither is set (blank counts as unset). */
+    static String configuredServer(Map<String, String> env) {
+        for (String variable : new String[]{"TEST_DATABASE_URL", "DATABASE_URL"}) {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
     }
 }

@@ -29,6 +29,6 @@ class S3UploadTest extends UploadContract {
                 java.net.http.HttpResponse.BodyHandlers.ofByteArray());
         assertThat(direct.statusCode()).isEqualTo(200);
         assertThat(direct.headers().firstValue("content-type")).contains("image/png");
-        assertThat(app.http().get("/ready").json().at("/checks/images").asText()).isEqualTo("UP");
+        assertThat(app.http().get("/metrics").body()).as("the bucket answers").containsPattern("(?m)^owc_image_store_up 1\\.0$");
     }
 }

@@ -17,9 +17,10 @@ import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 /**
  * Removes JPEG metadata without touching the compressed image: EXIF (with GPS), XMP and IPTC go
  * through commons-imaging's segment rewriters, then {@link JpegSegments} drops what they do not
- * know (comments, extended XMP, vendor segments, data after EOI). Only the EXIF orientation is
- * put back, in a fresh EXIF block holding that one tag, because phones store most photos
- * sideways and rely on it to display them upright.
+ * know (comments, extended XMP, vendor segments, data after EOI), cuts JFIF and Adobe segments
+ * to their fixed headers and rebuilds the ICC profile with its colour tags only. Only the EXIF
+ * orientation is put back, in a fresh EXIF block holding that one tag, because phones store most
+ * photos sideways and rely on it to display them upright.
  */
 final class JpegMetadata {
 

@@ -3,14 +3,16 @@ package org.openworldchat.upload;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.openworldchat.contract.ChatException;
 
 /**
  * WebP reading without decoding: the size from the RIFF chunks, and a copy keeping only the
- * chunks that carry the image. EXIF, XMP and ICC profiles (and any unknown chunk) are dropped;
- * the image chunks are copied byte for byte, so nothing is re-encoded.
+ * chunks that carry the image. EXIF, XMP and ICC profiles (and any unknown chunk, at the top level
+ * or inside an animation frame) are dropped; the image chunks are copied byte for byte, so nothing
+ * is re-encoded.
  */
 final class WebpImage {
 
@@ -20,6 +22,10 @@ final class WebpImage {
     private static final int FLAG_ANIMATION = 0x02;
 
     private static final Set<String> IMAGE_CHUNKS = Set.of("VP8X", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF");
+    /** What an animation frame may keep after its header: its alpha and its bitstream. */
+    private static final Set<String> FRAME_IMAGE_CHUNKS = Set.of("ALPH", "VP8 ", "VP8L");
+    /** ANMF: x and y offset, width and height minus one, duration (3 bytes each), then one byte of flags. */
+    private static final int FRAME_HEADER = 16;
 
     /** A RIFF chunk: its FourCC and where its payload lies. */
     private record Chunk(String fourCc, int offset, int length) {
@@ -75,7 +81,12 @@ final class WebpImage {
         return size;
     }
 
-    /** The file with only image chunks, VP8X flags matching what is left and the RIFF size fixed. */
+    /**
+     * The file with only image chunks, VP8X flags matching what is left and the RIFF size fixed.
+     * An animation frame (ANMF) is a container too: after its image data the format allows
+     * unknown chunks, so each frame is rebuilt with its 16-byte header and only its ALPH, VP8 and
+     * VP8L chunks, and its size fixed.
+     */
     static byte[] strip(byte[] webp) {
         int end = riffEnd(webp);
         ByteArrayOutputStream out = new ByteArrayOutputStream(end);
@@ -84,24 +95,52 @@ final class WebpImage {
             if (!IMAGE_CHUNKS.contains(chunk.fourCc())) {
                 continue;
             }
-            byte[] copy = new byte[8 + chunk.length() + (chunk.length() & 1)];
-            System.arraycopy(webp, chunk.offset() - 8, copy, 0, 8 + chunk.length());
+            byte[] payload = chunk.fourCc().equals("ANMF")
+                    ? frameImageOnly(webp, chunk)
+                    : Arrays.copyOfRange(webp, chunk.offset(), chunk.end());
             if (chunk.fourCc().equals("VP8X")) {
-                copy[8] &= (byte) ~(FLAG_ICC | FLAG_EXIF | FLAG_XMP);
+                payload[0] &= (byte) ~(FLAG_ICC | FLAG_EXIF | FLAG_XMP);
             }
-            out.writeBytes(copy);
+            writeChunk(out, chunk.fourCc(), payload);
         }
         byte[] result = out.toByteArray();
         putLe32(result, 4, result.length - 8);
         return result;
     }
 
+    /** An ANMF payload with its frame header and only the chunks of its image. */
+    private static byte[] frameImageOnly(byte[] webp, Chunk frame) {
+        if (frame.length() < FRAME_HEADER) {
+            throw malformed();
+        }
+        ByteArrayOutputStream payload = new ByteArrayOutputStream(frame.length());
+        payload.write(webp, frame.offset(), FRAME_HEADER);
+        for (Chunk chunk : chunks(webp, frame.offset() + FRAME_HEADER, frame.end())) {
+            if (FRAME_IMAGE_CHUNKS.contains(chunk.fourCc())) {
+                writeChunk(payload, chunk.fourCc(), Arrays.copyOfRange(webp, chunk.offset(), chunk.end()));
+            }
+        }
+        return payload.toByteArray();
+    }
+
+    /** A chunk with its header and, after an odd-length payload, the pad byte. */
+    private static void writeChunk(ByteArrayOutputStream out, String fourCc, byte[] payload) {
+        byte[] header = new byte[8];
+        System.arraycopy(fourCc.getBytes(StandardCharsets.ISO_8859_1), 0, header, 0, 4);
+        putLe32(header, 4, payload.length);
+        out.writeBytes(header);
+        out.writeBytes(payload);
+        if ((payload.length & 1) != 0) {
+            out.write(0);
+        }
+    }
+
     private static void checkFrame(byte[] webp, Chunk frame) {
-        if (frame.length() < 16) {
+        if (frame.length() < FRAME_HEADER) {
             throw malformed();
         }
         new ImageSize(1 + le24(webp, frame.offset() + 6), 1 + le24(webp, frame.offset() + 9)).checked();
-        for (Chunk chunk : chunks(webp, frame.offset() + 16, frame.end())) {
+        for (Chunk chunk : chunks(webp, frame.offset() + FRAME_HEADER, frame.end())) {
             if (chunk.isBitstream()) {
                 bitstreamSize(webp, chunk).checked();
             }

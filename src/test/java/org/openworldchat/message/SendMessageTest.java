@@ -270,6 +270,14 @@ class SendMessageTest {
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "look", "imageUrl", "https://evil.example/x.png"))))
                     .isEqualTo("INVALID_IMAGE_URL");
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("imageUrl", "/uploads/not-mine.png")))).isEqualTo("INVALID_IMAGE_URL");
+            // Shaped exactly like an issued URL (a 128-bit random key in base64url), but never issued.
+            byte[] key = new byte[16];
+            new java.security.SecureRandom().nextBytes(key);
+            String neverIssued = "/uploads/" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key) + ".png";
+            assertThat(neverIssued).matches("/uploads/[A-Za-z0-9_-]{22}\\.png");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("imageUrl", neverIssued)))).isEqualTo("INVALID_IMAGE_URL");
+            assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "look", "imageUrl", neverIssued))))
+                    .isEqualTo("INVALID_IMAGE_URL");
         }
     }
 

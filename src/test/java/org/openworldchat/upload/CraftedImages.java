@@ -2,6 +2,8 @@ package org.openworldchat.upload;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.commons.imaging.formats.jpeg.exif.ExifRewriter;
@@ -166,6 +169,122 @@ final class CraftedImages {
         return copy;
     }
 
+    /** The file without any segment of this marker before the first scan. */
+    static byte[] withoutSegments(byte[] jpeg, int marker) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int pos = 2;
+        while ((jpeg[pos + 1] & 0xFF) != 0xDA) {
+            int length = 2 + ((jpeg[pos + 2] & 0xFF) << 8 | (jpeg[pos + 3] & 0xFF));
+            if ((jpeg[pos + 1] & 0xFF) != marker) {
+                out.write(jpeg, pos, length);
+            }
+            pos += length;
+        }
+        out.write(jpeg, pos, jpeg.length - pos);
+        return out.toByteArray();
+    }
+
+    // ---- ICC profiles ----
+
+    /** APP2 payloads carrying the profile in this many chunks, numbered from 1 as the ICC specifies. */
+    static List<byte[]> iccChunks(byte[] profile, int count) {
+        List<byte[]> chunks = new ArrayList<>();
+        int step = (profile.length + count - 1) / count;
+        for (int i = 0; i < count; i++) {
+            byte[] data = Arrays.copyOfRange(profile, i * step, Math.min(profile.length, (i + 1) * step));
+            chunks.add(concat(ascii("ICC_PROFILE\0"), new byte[]{(byte) (i + 1), (byte) count}, data));
+        }
+        return chunks;
+    }
+
+    /** The profile reassembled from a JPEG's ICC_PROFILE chunks, or null when it has none. */
+    static byte[] iccProfileOf(byte[] jpeg) {
+        byte[] prefix = ascii("ICC_PROFILE\0");
+        List<byte[]> chunks = headerSegments(jpeg).stream()
+                .filter(s -> s.marker() == 0xE2 && Arrays.equals(s.payload(), 0, prefix.length, prefix, 0, prefix.length))
+                .map(Segment::payload)
+                .sorted(java.util.Comparator.comparingInt(p -> p[prefix.length] & 0xFF))
+                .toList();
+        if (chunks.isEmpty()) {
+            return null;
+        }
+        ByteArrayOutputStream profile = new ByteArrayOutputStream();
+        for (byte[] chunk : chunks) {
+            profile.write(chunk, prefix.length + 2, chunk.length - prefix.length - 2);
+        }
+        return profile.toByteArray();
+    }
+
+    /** A profile's tags in table order, each with the bytes its table entry points at. */
+    static java.util.LinkedHashMap<String, byte[]> iccTags(byte[] profile) {
+        java.util.LinkedHashMap<String, byte[]> tags = new java.util.LinkedHashMap<>();
+        int count = readInt(profile, 128);
+        for (int i = 0; i < count; i++) {
+            int entry = 132 + 12 * i;
+            int offset = readInt(profile, entry + 4);
+            tags.put(new String(profile, entry, 4, StandardCharsets.ISO_8859_1),
+                    Arrays.copyOfRange(profile, offset, offset + readInt(profile, entry + 8)));
+        }
+        return tags;
+    }
+
+    /** A profile with this header (its size and tag count filled in) and these tags, in this order. */
+    static byte[] iccProfile(byte[] header, List<Chunk> tags) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        int dataStart = 132 + 12 * tags.size();
+        for (Chunk tag : tags) {
+            table.writeBytes(tag.type().getBytes(StandardCharsets.ISO_8859_1));
+            table.writeBytes(beInt(dataStart + data.size()));
+            table.writeBytes(beInt(tag.data().length));
+            data.writeBytes(tag.data());
+            data.writeBytes(new byte[(4 - tag.data().length % 4) % 4]);
+        }
+        byte[] profile = concat(Arrays.copyOf(header, 128), beInt(tags.size()), table.toByteArray(), data.toByteArray());
+        System.arraycopy(beInt(profile.length), 0, profile, 0, 4);
+        return profile;
+    }
+
+    /**
+     * Java's sRGB profile as a calibrated display would embed it: a description, copyright,
+     * manufacturer and model names, a calibration date, a vendor tag, the text after the white
+     * point, the maker's identity in the header, and a profile ID. Every text carries the secret.
+     */
+    static byte[] iccProfileWithSecrets(String secret) {
+        byte[] srgb = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
+        List<Chunk> tags = new ArrayList<>();
+        tags.add(new Chunk("desc", textDescription(secret + " display of Jane")));
+        tags.add(new Chunk("cprt", concat(ascii("text\0\0\0\0"), ascii("Copyright " + secret + "\0"))));
+        tags.add(new Chunk("dmnd", textDescription(secret + " maker")));
+        tags.add(new Chunk("dmdd", textDescription(secret + " model 27-inch")));
+        tags.add(new Chunk("calt", concat(ascii("dtim\0\0\0\0"), new byte[]{7, (byte) 232, 0, 3, 0, 14, 0, 9, 0, 30, 0, 0})));
+        tags.add(new Chunk("vcgt", concat(ascii("vcgt\0\0\0\0"), ascii(secret + " vendor calibration"))));
+        iccTags(srgb).forEach((signature, data) -> {
+            if (signature.equals("wtpt")) {
+                data = concat(data, ascii(secret.substring(0, Math.min(secret.length(), 12))));
+            }
+            if (!Set.of("desc", "dmnd", "dmdd").contains(signature)) {
+                tags.add(new Chunk(signature, data));
+            }
+        });
+        byte[] header = Arrays.copyOf(srgb, 128);
+        System.arraycopy(ascii("appl"), 0, header, 4, 4);                                 // preferred CMM
+        System.arraycopy(new byte[]{7, (byte) 232, 0, 3, 0, 14, 0, 9, 0, 30, 0, 0}, 0, header, 24, 12); // created
+        System.arraycopy(ascii("APPL"), 0, header, 40, 4);                                 // platform
+        System.arraycopy(ascii("SECR"), 0, header, 48, 4);                                 // manufacturer
+        System.arraycopy(ascii("J27X"), 0, header, 52, 4);                                 // model
+        System.arraycopy(ascii("JANE"), 0, header, 80, 4);                                 // creator
+        System.arraycopy(ascii("0123456789abcdef"), 0, header, 84, 16);                    // profile ID
+        return iccProfile(header, tags);
+    }
+
+    /** A version 2 textDescriptionType: the ASCII text, then empty Unicode and ScriptCode parts. */
+    private static byte[] textDescription(String text) {
+        byte[] ascii = concat(ascii(text), new byte[1]);
+        return concat(ascii("desc\0\0\0\0"), beInt(ascii.length), ascii, new byte[4 + 4 + 2 + 1 + 67]);
+    }
+
     // ---- PNG ----
 
     static List<Chunk> pngChunks(byte[] png) {
@@ -234,10 +353,15 @@ final class CraftedImages {
         return new Chunk("VP8X", concat(new byte[]{(byte) flags, 0, 0, 0}, le24(width - 1), le24(height - 1)));
     }
 
-    /** An animation frame at the canvas origin holding one VP8L bitstream. */
-    static Chunk anmf(int width, int height, byte[] vp8l) {
-        return new Chunk("ANMF", concat(le24(0), le24(0), le24(width - 1), le24(height - 1), le24(100), new byte[1],
-                riffChunk(new Chunk("VP8L", vp8l))));
+    /** An animation frame at the canvas origin holding one VP8L bitstream, then any other chunks. */
+    static Chunk anmf(int width, int height, byte[] vp8l, Chunk... after) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.writeBytes(concat(le24(0), le24(0), le24(width - 1), le24(height - 1), le24(100), new byte[1]));
+        frame.writeBytes(riffChunk(new Chunk("VP8L", vp8l)));
+        for (Chunk chunk : after) {
+            frame.writeBytes(riffChunk(chunk));
+        }
+        return new Chunk("ANMF", frame.toByteArray());
     }
 
     static byte[] riff(List<Chunk> chunks) {

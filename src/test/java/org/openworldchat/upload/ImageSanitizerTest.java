@@ -2,6 +2,8 @@ package org.openworldchat.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.openworldchat.upload.CraftedImages.ascii;
 import static org.openworldchat.upload.CraftedImages.concat;
 import static org.openworldchat.upload.CraftedImages.containsText;
@@ -13,14 +15,18 @@ import static org.openworldchat.upload.CraftedImages.pixels;
 import static org.openworldchat.upload.CraftedImages.scanData;
 
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -46,6 +52,9 @@ class ImageSanitizerTest {
     private static final int COM = 0xFE;
     private static final int APP1 = 0xE1;
     private static final int APP13 = 0xED;
+    private static final int APP0 = 0xE0;
+    private static final int APP2 = 0xE2;
+    private static final int APP14 = 0xEE;
 
     private final ImageSanitizer sanitizer = new ImageSanitizer();
 
@@ -136,10 +145,107 @@ class ImageSanitizerTest {
         assertThat(headerSegments(clean)).extracting(Segment::marker)
                 .filteredOn(marker -> marker >= 0xE0 && marker <= 0xEF || marker == COM)
                 .as("only the ICC profile and JFIF are left").containsExactly(0xE2, 0xE0);
-        assertThat(headerSegments(clean).get(0).payload()).isEqualTo(icc);
+        assertThat(Arrays.copyOf(headerSegments(clean).get(0).payload(), 14))
+                .as("the profile fits one chunk, number 1 of 1").isEqualTo(concat(ascii("ICC_PROFILE\0"), new byte[]{1, 1}));
+        byte[] srgb = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
+        Map<String, byte[]> kept = CraftedImages.iccTags(CraftedImages.iccProfileOf(clean));
+        assertThat(kept.keySet()).as("the colour tags; the names of the profile, its maker and model are gone")
+                .containsExactly("wtpt", "rXYZ", "bXYZ", "gXYZ", "rTRC", "gTRC", "bTRC", "chrm");
+        Map<String, byte[]> original = CraftedImages.iccTags(srgb);
+        kept.forEach((tag, data) -> assertThat(data).as(tag).isEqualTo(original.get(tag)));
         assertThat(tables(clean)).usingRecursiveFieldByFieldElementComparator().isEqualTo(tables(plain));
         assertThat(scanData(clean)).isEqualTo(scanData(plain));
         assertThat(pixels(decode(clean))).isEqualTo(pixels(decode(plain)));
+    }
+
+    @Test
+    void jpegKeepsTheFixedJfifAndAdobeHeadersAndAColourProfileCutToItsColourTags() throws Exception {
+        byte[] plain = encode(picture(40, 30), "jpg");
+        byte[] jfif = headerSegments(plain).get(0).payload();
+        assertThat(jfif).as("ImageIO writes a 14-byte JFIF header without thumbnail").hasSize(14);
+        // A 2×2 RGB thumbnail is 12 bytes: a small copy of the picture, perhaps from before a crop.
+        byte[] jfifWithThumbnail = concat(Arrays.copyOf(jfif, 12), new byte[]{2, 2}, ascii("secret-thumb"));
+        byte[] adobeHeader = concat(ascii("Adobe"), new byte[]{0, 100, 0, 0, 0, 0, 1}); // version 100, YCbCr
+        byte[] profile = CraftedImages.iccProfileWithSecrets("secret-icc");
+        ICC_Profile originalProfile = ICC_Profile.getInstance(profile);
+        List<byte[]> chunks = CraftedImages.iccChunks(profile, 2);
+
+        byte[] upload = CraftedImages.withoutSegments(plain, APP0);
+        upload = CraftedImages.withSegment(upload, APP14, concat(adobeHeader, ascii("secret-adobe")));
+        // Chunk 2 before chunk 1: the sequence numbers, not the order, put the profile together.
+        upload = CraftedImages.withSegment(upload, APP2, chunks.get(0));
+        upload = CraftedImages.withSegment(upload, APP2, chunks.get(1));
+        upload = CraftedImages.withSegment(upload, APP0, jfifWithThumbnail);
+        assertThat(pixels(decode(upload))).as("the test file itself decodes").isEqualTo(pixels(decode(plain)));
+
+        byte[] clean = sanitizer.sanitize(upload).data();
+
+        assertThat(containsText(clean, "secret")).isFalse();
+        assertThat(pixels(decode(clean))).isEqualTo(pixels(decode(plain)));
+        assertThat(scanData(clean)).isEqualTo(scanData(plain));
+        List<Segment> segments = headerSegments(clean);
+        assertThat(segments).extracting(Segment::marker).filteredOn(marker -> marker >= APP0 && marker <= APP14)
+                .containsExactly(APP0, APP2, APP14);
+        assertThat(segments.get(0).payload()).as("JFIF without its thumbnail").isEqualTo(jfif);
+        assertThat(segments.get(2).payload()).as("Adobe's 12-byte header").isEqualTo(adobeHeader);
+
+        byte[] cleanProfile = CraftedImages.iccProfileOf(clean);
+        ICC_Profile kept = ICC_Profile.getInstance(cleanProfile);
+        assertThat(CraftedImages.iccTags(cleanProfile).keySet())
+                .containsExactly("wtpt", "rXYZ", "bXYZ", "gXYZ", "rTRC", "gTRC", "bTRC", "chrm");
+        assertThat(CraftedImages.iccTags(cleanProfile).get("wtpt")).as("no bytes after the white point").hasSize(20);
+        ByteBuffer header = ByteBuffer.wrap(cleanProfile);
+        assertThat(header.getInt(0)).as("size").isEqualTo(cleanProfile.length);
+        assertThat(header.getInt(8)).as("version").isEqualTo(ByteBuffer.wrap(profile).getInt(8));
+        assertThat(Arrays.copyOfRange(cleanProfile, 12, 24)).as("class, colour space, connection space")
+                .isEqualTo(Arrays.copyOfRange(profile, 12, 24));
+        for (int[] field : new int[][]{{4, 4}, {24, 12}, {40, 4}, {48, 4}, {52, 4}, {80, 4}, {84, 16}}) {
+            assertThat(Arrays.copyOfRange(cleanProfile, field[0], field[0] + field[1]))
+                    .as("CMM, date, platform, manufacturer, model, creator, profile ID: header byte %d", field[0])
+                    .containsOnly(0);
+        }
+        ICC_ColorSpace before = new ICC_ColorSpace(originalProfile);
+        ICC_ColorSpace after = new ICC_ColorSpace(kept);
+        for (float[] rgb : new float[][]{{0, 0, 0}, {1, 1, 1}, {1, 0, 0}, {0.2f, 0.6f, 0.9f}, {0.5f, 0.5f, 0.5f}}) {
+            assertThat(after.toCIEXYZ(rgb)).as("the same colour").containsExactly(before.toCIEXYZ(rgb));
+        }
+    }
+
+    @Test
+    void aLargeColourProfileIsChunkedAgainAndOneThatCannotBeReadIsDropped() {
+        byte[] plain = encode(picture(40, 30), "jpg");
+        // Java's PhotoYCC profile: 229 KiB of lookup tables, in four chunks once cleaned.
+        byte[] pycc = ICC_Profile.getInstance(ColorSpace.CS_PYCC).getData();
+        byte[] large = plain;
+        for (byte[] chunk : CraftedImages.iccChunks(pycc, 5).reversed()) {
+            large = CraftedImages.withSegment(large, APP2, chunk);
+        }
+        byte[] clean = JpegSegments.keepRendering(large);
+        List<byte[]> chunks = headerSegments(clean).stream()
+                .filter(s -> s.marker() == APP2).map(Segment::payload).toList();
+        assertThat(chunks).hasSize(4).allSatisfy(chunk -> assertThat(chunk.length).isLessThanOrEqualTo(65533));
+        for (int i = 0; i < chunks.size(); i++) {
+            assertThat(Arrays.copyOfRange(chunks.get(i), 12, 14)).isEqualTo(new byte[]{(byte) (i + 1), 4});
+        }
+        byte[] rebuilt = CraftedImages.iccProfileOf(clean);
+        assertThat(CraftedImages.iccTags(rebuilt).keySet()).containsExactly("wtpt", "chad", "B2A0", "A2B0");
+        ICC_ColorSpace before = new ICC_ColorSpace(ICC_Profile.getInstance(pycc));
+        ICC_ColorSpace after = new ICC_ColorSpace(ICC_Profile.getInstance(rebuilt));
+        float[] ycc = {0.3f, 0.5f, 0.7f};
+        assertThat(after.toCIEXYZ(ycc)).containsExactly(before.toCIEXYZ(ycc));
+        assertThat(scanData(clean)).isEqualTo(scanData(plain));
+
+        List<byte[]> srgbChunks = CraftedImages.iccChunks(ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData(), 2);
+        List<byte[]> unreadable = List.of(
+                ascii("ICC_PROFILE\0\1\1secret: not a profile at all"),
+                srgbChunks.get(0), // chunk 1 of 2, without chunk 2
+                concat(ascii("ICC_PROFILE\0\1\1"), Arrays.copyOf(pycc, 4000))); // cut short
+        for (byte[] payload : unreadable) {
+            Sanitized result = sanitizer.sanitize(CraftedImages.withSegment(plain, APP2, payload));
+            assertThat(headerSegments(result.data())).extracting(Segment::marker).doesNotContain(APP2);
+            assertThat(containsText(result.data(), "secret")).isFalse();
+            assertThat(pixels(decode(result.data()))).isEqualTo(pixels(decode(plain)));
+        }
     }
 
     // ---- PNG ----
@@ -233,6 +339,34 @@ class ImageSanitizerTest {
         assertThat(refusal(sanitizer, hugeFrame)).isEqualTo(ErrorCode.INVALID_IMAGE);
     }
 
+    @Test
+    void animationFramesKeepOnlyTheirImageChunks() {
+        byte[] anim = {0, 0, 0, 0, 0, 0};
+        byte[] first = CraftedImages.vp8lSolid(40, 30, 0xFF112233);
+        byte[] second = CraftedImages.vp8lSolid(20, 10, 0xFF445566);
+        // The container lets a frame carry more chunks after its image data; readers skip them.
+        byte[] upload = CraftedImages.riff(List.of(CraftedImages.vp8x(0x02, 40, 30), new Chunk("ANIM", anim),
+                CraftedImages.anmf(40, 30, first, Chunk.of("EXIF", "MM\0*\0\0\0\10secret-frame-gps")),
+                CraftedImages.anmf(20, 10, second, Chunk.of("XMP ", "<x:xmpmeta>secret-author</x:xmpmeta>"))));
+        assertThat(decode(upload).getRGB(0, 0)).as("the test file itself decodes").isEqualTo(0xFF112233);
+
+        byte[] clean = sanitizer.sanitize(upload).data();
+
+        assertThat(containsText(clean, "secret")).isFalse();
+        List<Chunk> kept = CraftedImages.riffChunks(clean);
+        assertThat(kept).extracting(Chunk::type).containsExactly("VP8X", "ANIM", "ANMF", "ANMF");
+        assertThat(kept.get(2)).usingRecursiveComparison().isEqualTo(CraftedImages.anmf(40, 30, first));
+        assertThat(kept.get(3)).usingRecursiveComparison().isEqualTo(CraftedImages.anmf(20, 10, second));
+        assertThat(Integer.reverseBytes(ByteBuffer.wrap(clean, 4, 4).getInt())).isEqualTo(clean.length - 8);
+        assertThat(decode(clean).getRGB(39, 29)).isEqualTo(0xFF112233);
+
+        // An unknown chunk in a frame makes the decoder warn; dropped before the decode, it no longer gets the file refused.
+        byte[] vendor = CraftedImages.riff(List.of(CraftedImages.vp8x(0x02, 40, 30), new Chunk("ANIM", anim),
+                CraftedImages.anmf(40, 30, first, Chunk.of("XYZW", "secret-vendor-data"))));
+        assertThat(CraftedImages.riffChunks(sanitizer.sanitize(vendor).data()).get(2))
+                .usingRecursiveComparison().isEqualTo(CraftedImages.anmf(40, 30, first));
+    }
+
     // ---- refusals ----
 
     @Test
@@ -321,6 +455,36 @@ class ImageSanitizerTest {
             assertThat(refusal(sanitizer, file)).isEqualTo(ErrorCode.INVALID_IMAGE);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         }
+    }
+
+    /**
+     * No decode can start here: every permit is taken, so a decode would wait for ever. A file
+     * claiming 6000 × 5000 pixels (30 megapixels, each side allowed) is refused all the same, and
+     * at once, which proves the size is checked from the header before anything is decoded.
+     */
+    @Test
+    void tooManyPixelsAreRefusedBeforeAnyDecodeIsAttempted() {
+        Semaphore noDecodes = new Semaphore(0);
+        ImageSanitizer blocked = new ImageSanitizer(noDecodes);
+        byte[] lossy = Base64.getDecoder().decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
+        // The 1×1 lossy file from above, its VP8 frame header claiming 6000 × 5000.
+        ByteBuffer.wrap(lossy).order(ByteOrder.LITTLE_ENDIAN).putShort(26, (short) 6000).putShort(28, (short) 5000);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("JPEG", CraftedImages.withFrameSize(encode(picture(16, 16), "jpg"), 6_000, 5_000));
+        files.put("PNG", UploadContract.pngClaiming(6_000, 5_000));
+        files.put("lossless WebP", CraftedImages.riff(List.of(
+                new Chunk("VP8L", CraftedImages.vp8lSolid(6_000, 5_000, 0xFF000000)))));
+        files.put("lossy WebP", lossy);
+
+        files.forEach((format, file) -> {
+            assertThat(file.length).as(format).isLessThan(1024);
+            ChatException refused = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> assertThrows(ChatException.class, () -> blocked.sanitize(file)),
+                    format + " was not refused before decoding");
+            assertThat(refused.code()).as(format).isEqualTo(ErrorCode.INVALID_IMAGE);
+            assertThat(refused.getMessage()).as(format).contains("too many pixels");
+        });
+        assertThat(noDecodes.hasQueuedThreads()).isFalse();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.openworldchat.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openworldchat.support.ChatClient;
@@ -77,6 +79,46 @@ abstract class UploadContract {
                 "<svg onload=alert(1)>".getBytes(StandardCharsets.UTF_8)));
         assertThat(text.status()).isEqualTo(415);
         assertThat(text.json().at("/error/code").asText()).isEqualTo("UNSUPPORTED_IMAGE_TYPE");
+    }
+
+    @Test
+    void storesAWebpWithoutItsMetadata() {
+        byte[] webp = CraftedImages.riff(List.of(CraftedImages.vp8x(0x08, 48, 32),
+                new CraftedImages.Chunk("VP8L", CraftedImages.vp8lSolid(48, 32, 0xFF3366CC)),
+                CraftedImages.Chunk.of("EXIF", "MM\0*\0\0\0\10secret GPS 48.8584 2.2945")));
+        Http.Reply reply = upload(cookie(), TestImages.multipart("image", "sticker.webp", "image/webp", webp));
+        assertThat(reply.status()).isEqualTo(201);
+        JsonNode body = reply.json();
+        assertThat(body.get("contentType").asText()).isEqualTo("image/webp");
+        assertThat(body.get("width").asInt()).isEqualTo(48);
+        assertThat(body.get("height").asInt()).isEqualTo(32);
+        String url = body.get("imageUrl").asText();
+        assertThat(url).matches("/uploads/[A-Za-z0-9_-]{22}\\.webp");
+
+        java.net.http.HttpResponse<byte[]> image = fetch(url);
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("content-type")).contains("image/webp");
+        assertThat(image.body().length).isEqualTo(body.get("size").asInt());
+        assertThat(CraftedImages.containsText(image.body(), "secret")).as("EXIF removed").isFalse();
+        BufferedImage stored = CraftedImages.decode(image.body());
+        assertThat(stored.getWidth()).isEqualTo(48);
+        assertThat(stored.getRGB(47, 31)).isEqualTo(0xFF3366CC);
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBodyIsSent() throws IOException {
+        // 2^31: one more than an int holds. Not a byte of the body is sent, so only the headers can be judged.
+        try (Socket socket = new Socket("127.0.0.1", app().port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie() + "\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 2147483648\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = readResponse(socket.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 413").contains("\"FILE_TOO_LARGE\"");
+        }
+        assertThat(app().http().get("/health").status()).isEqualTo(200);
     }
 
     @Test
@@ -196,6 +238,22 @@ abstract class UploadContract {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** One HTTP response, headers and body, read up to its Content-Length (a read timing out fails the test). */
+    static String readResponse(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.US_ASCII);
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(headers);
+        byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+        return headers + new String(body, StandardCharsets.UTF_8);
     }
 
     /** A tiny PNG whose header claims a huge size (a decompression bomb's calling card). */

@@ -38,6 +38,8 @@ class SerialExecutorTest {
             release.countDown();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ran.size() == 4);
             assertThat(ran).containsExactly(0, 1, 2, 3);
+            // An event counts as waiting until its run has returned, a moment after its effect shows.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> serial.pending() == 0);
             serial.execute(() -> ran.add(4));
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> ran.size() == 5);
         } finally {

@@ -28,11 +28,15 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private final String socketIoPath;
     private boolean passing;
     private HttpRequest current;
+    private QueryStringDecoder currentTarget;
     private CompositeByteBuf body;
-    private boolean tooLarge;
     private int maxBody;
-    /** Bytes of a refused body still read and dropped, so the client gets to read the 413. */
-    private long discardBudget = -1;
+    /** A body over its bound was refused: everything else the peer sends is dropped, and the connection closes. */
+    private boolean refusing;
+    /** Bytes of a refused body still read and dropped, so the client gets to read the answer. */
+    private long discardBudget;
+    private boolean refusalWritten;
+    private boolean drained;
 
     public HttpEntryHandler(HttpRouter router, String socketIoPath) {
         this.router = router;
@@ -41,14 +45,31 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusing) {
+            if (msg instanceof HttpContent content) {
+                discard(ctx, content);
+            }
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
-            String path = new QueryStringDecoder(request.uri()).path();
-            passing = path.startsWith(socketIoPath);
+            QueryStringDecoder target = decodedTarget(request);
+            if (target == null) {
+                // A bad escape (a lone %): the library's decoder would throw on it and drop the
+                // connection without an answer, and so would ours.
+                passing = false;
+                current = null;
+                releaseBody();
+                ReferenceCountUtil.release(msg);
+                router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed request target");
+                return;
+            }
+            passing = target.path().startsWith(socketIoPath);
             if (passing) {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            start(ctx, request);
+            start(ctx, request, target);
         }
         if (msg instanceof HttpContent content) {
             if (passing) {
@@ -67,60 +88,82 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+    /** The request's path and query, decoded; null when they cannot be. */
+    private static QueryStringDecoder decodedTarget(HttpRequest request) {
+        try {
+            QueryStringDecoder target = new QueryStringDecoder(request.uri());
+            target.path();
+            target.parameters(); // decoded lazily, so decoded here, where a bad escape can still be answered
+            return target;
+        } catch (IllegalArgumentException badEscape) {
+            return null;
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder target) {
         releaseBody();
         current = request;
-        tooLarge = false;
-        maxBody = router.maxBody(new QueryStringDecoder(request.uri()).path());
+        currentTarget = target;
+        String path = target.path();
+        maxBody = router.maxBody(path);
         body = ctx.alloc().compositeBuffer();
         if (request.decoderResult().isFailure()) {
             current = null;
-            router.reject(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request");
+            router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request");
         } else if (HttpUtil.getContentLength(request, -1L) > maxBody) {
             // Refuse before reading a byte of it; the connection closes after the answer.
-            current = null;
-            refuseTooLarge(ctx);
+            refuseTooLarge(ctx, request, path);
         }
     }
 
     /**
-     * Answers 413 at once. Closing right away would make the peer, still sending, see a reset
-     * instead of the answer; so a bounded amount more is read and dropped (never buffered) before
-     * the connection is closed: at most {@link #DISCARD_BYTES}, then it is closed anyway.
+     * Answers 413 (or, for an upload over its guest's limit, 429). Closing right away would make
+     * the peer, still sending, see a reset instead of the answer; so a bounded amount more is
+     * read and dropped (never buffered), and the connection is closed once the answer is written
+     * and the body has ended: after at most {@link #DISCARD_BYTES}, it is closed anyway.
      */
-    private void refuseTooLarge(ChannelHandlerContext ctx) {
-        tooLarge = true;
+    private void refuseTooLarge(ChannelHandlerContext ctx, HttpRequest request, String path) {
+        current = null;
+        refusing = true;
         releaseBody();
         discardBudget = DISCARD_BYTES;
-        router.rejectKeepingOpen(ctx.channel(), ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+        router.refuseTooLarge(ctx.channel(), request.method(), path, request.headers(), () -> {
+            refusalWritten = true;
+            if (drained) {
+                ctx.close();
+            }
+        });
     }
 
     private void discard(ChannelHandlerContext ctx, HttpContent content) {
+        if (drained) {
+            return;
+        }
         discardBudget -= content.content().readableBytes();
-        if (content instanceof LastHttpContent || discardBudget < 0) {
-            discardBudget = -1;
-            ctx.close();
+        if (discardBudget < 0) {
+            drained = true;
+            ctx.close(); // the peer sends far past the bound: no more waiting for it to stop
+        } else if (content instanceof LastHttpContent) {
+            drained = true;
+            if (refusalWritten) {
+                ctx.close();
+            }
         }
     }
 
     private void collect(ChannelHandlerContext ctx, HttpContent content) {
         try {
-            if (discardBudget >= 0) {
-                discard(ctx, content);
-                return;
-            }
             if (current == null) {
                 return;
             }
             ByteBuf chunk = content.content();
-            if (tooLarge || body.readableBytes() + chunk.readableBytes() > maxBody) {
+            if (body.readableBytes() + chunk.readableBytes() > maxBody) {
                 // Answer as soon as the limit is crossed; the rest of the body is never buffered.
-                if (!tooLarge) {
-                    current = null;
-                    refuseTooLarge(ctx);
-                    discard(ctx, content);
-                }
-            } else if (chunk.isReadable()) {
+                refuseTooLarge(ctx, current, currentTarget.path());
+                discard(ctx, content);
+                return;
+            }
+            if (chunk.isReadable()) {
                 body.addComponent(true, chunk.retain());
             }
             if (content instanceof LastHttpContent) {
@@ -136,7 +179,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         current = null;
         byte[] bytes = ByteBufUtil.getBytes(body);
         releaseBody();
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        QueryStringDecoder query = currentTarget;
         HttpCall call = new HttpCall(request.method(), query.path(), query.parameters(), request.headers(), bytes);
         router.dispatch(ctx.channel(), call, HttpUtil.isKeepAlive(request));
     }

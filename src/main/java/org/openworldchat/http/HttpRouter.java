@@ -2,10 +2,12 @@ package org.openworldchat.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -88,23 +90,68 @@ public final class HttpRouter {
         try {
             executor.execute(() -> write(channel, answer(call), keepAlive));
         } catch (RejectedExecutionException e) {
-            write(channel, Json.error(ErrorMapper.describe(
-                    new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down"))), false);
+            refuse(channel, ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down");
         }
     }
 
-    /** Writes a refusal that needs no endpoint and closes the connection (framing, size, origin, limits). */
-    public static void refuse(Channel channel, ErrorCode code, String message) {
-        write(channel, Json.error(ErrorMapper.describe(new ChatException(code, message))), false);
+    /**
+     * Writes a refusal that needs no endpoint and closes the connection (framing, origin and
+     * connection limits at the Socket.IO door); counted in the metrics under its code.
+     */
+    public void refuse(Channel channel, ErrorCode code, String message) {
+        write(channel, counted(new ChatException(code, message)), false);
     }
 
-    void reject(Channel channel, ErrorCode code, String message) {
-        refuse(channel, code, message);
+    /** {@code 405 METHOD_NOT_ALLOWED} with the {@code Allow} header, closing the connection; counted in the metrics. */
+    public void refuseMethod(Channel channel, String allowed) {
+        write(channel, counted(new ChatException(ErrorCode.METHOD_NOT_ALLOWED)).withHeader(HttpHeaderNames.ALLOW, allowed),
+                false);
     }
 
-    /** A refusal whose connection the caller closes later (after draining what the peer still sends). */
-    void rejectKeepingOpen(Channel channel, ErrorCode code, String message) {
-        write(channel, Json.error(ErrorMapper.describe(new ChatException(code, message))), false, false);
+    /**
+     * Answers a request whose body is over its route's bound, before its endpoint sees it:
+     * {@code 413 FILE_TOO_LARGE}, unless the endpoint counts the attempt toward a limit the
+     * requester is over (an upload, toward its guest's upload limit), which is then the answer.
+     * Counting may ask Redis, so it runs on the executor, never on the event loop. The connection
+     * stays open (the caller drains what the peer still sends and closes it); {@code written}
+     * runs on the channel's event loop once the answer is written.
+     */
+    void refuseTooLarge(Channel channel, HttpMethod method, String path, HttpHeaders headers, Runnable written) {
+        ChatException tooLarge = new ChatException(ErrorCode.FILE_TOO_LARGE, "The request body is too large");
+        // A request from a refused origin is not the guest's attempt: its endpoint would never count it either.
+        Endpoint endpoint = origins.allows(headers) ? endpointFor(method, path) : null;
+        if (endpoint == null) {
+            writeKeepingOpen(channel, tooLarge, written);
+            return;
+        }
+        try {
+            executor.execute(() -> writeKeepingOpen(channel, countedBefore(endpoint, headers, tooLarge), written));
+        } catch (RejectedExecutionException e) {
+            writeKeepingOpen(channel, tooLarge, written);
+        }
+    }
+
+    /** The refusal to answer once the endpoint counted it: over a limit, the limit's own. */
+    private static ChatException countedBefore(Endpoint endpoint, HttpHeaders headers, ChatException refusal) {
+        try {
+            endpoint.refusedBeforeHandling(headers);
+            return refusal;
+        } catch (ChatException overLimit) {
+            return overLimit;
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("a refused request could not be counted");
+            return refusal;
+        }
+    }
+
+    private void writeKeepingOpen(Channel channel, ChatException refusal, Runnable written) {
+        write(channel, counted(refusal), false, false).addListener(f -> written.run());
+    }
+
+    private HttpReply counted(ChatException refusal) {
+        ErrorMapper.ErrorBody error = ErrorMapper.describe(refusal);
+        metrics.refused(error.code());
+        return Json.error(error);
     }
 
     HttpReply answer(HttpCall call) {
@@ -119,7 +166,7 @@ public final class HttpRouter {
 
     private HttpReply route(HttpCall call) {
         if (!origins.allows(call.headers())) {
-            return Json.error(ErrorMapper.describe(new ChatException(ErrorCode.FORBIDDEN_ORIGIN)));
+            return refusal(call, new ChatException(ErrorCode.FORBIDDEN_ORIGIN));
         }
         Map<HttpMethod, Endpoint> byMethod = routesFor(call.path());
         if (HttpMethod.OPTIONS.equals(call.method()) && byMethod != null) {
@@ -166,6 +213,16 @@ public final class HttpRouter {
                 .withHeader(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
     }
 
+    /** The endpoint that would handle this method and path (HEAD as GET), or null. */
+    private Endpoint endpointFor(HttpMethod method, String path) {
+        Map<HttpMethod, Endpoint> byMethod = routesFor(path);
+        if (byMethod == null) {
+            return null;
+        }
+        Endpoint endpoint = byMethod.get(method);
+        return endpoint != null || !HttpMethod.HEAD.equals(method) ? endpoint : byMethod.get(HttpMethod.GET);
+    }
+
     private Map<HttpMethod, Endpoint> routesFor(String path) {
         Map<HttpMethod, Endpoint> exact = routes.get(path);
         if (exact != null) {
@@ -179,7 +236,7 @@ public final class HttpRouter {
         write(channel, reply, keepAlive, !keepAlive);
     }
 
-    private static void write(Channel channel, HttpReply reply, boolean keepAlive, boolean closeAfter) {
+    private static ChannelFuture write(Channel channel, HttpReply reply, boolean keepAlive, boolean closeAfter) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         response.headers().add(reply.headers());
@@ -193,5 +250,6 @@ public final class HttpRouter {
         if (closeAfter) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
+        return future;
     }
 }

@@ -1,8 +1,10 @@
 package org.openworldchat.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
@@ -59,6 +61,15 @@ public final class UploadEndpoint implements Endpoint {
         return Json.reply(HttpResponseStatus.CREATED, body);
     }
 
+    /**
+     * An upload refused as too large before it got here counts toward its guest's limit like
+     * every other refused upload; one without a valid guest cookie has no guest to count against.
+     */
+    @Override
+    public void refusedBeforeHandling(HttpHeaders headers) {
+        cookie.guestOf(headers).ifPresent(uploads::countRefused);
+    }
+
     /** The bytes of the {@code image} file field, decoded by Netty's multipart codec, in memory. */
     private static byte[] imageField(HttpCall call) throws IOException {
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, call.method(), call.path(),
@@ -66,7 +77,9 @@ public final class UploadEndpoint implements Endpoint {
         HttpPostRequestDecoder decoder;
         try {
             decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request);
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+        } catch (DecoderException | IllegalArgumentException e) {
+            // A form it cannot read, a charset that does not exist, over its field limits.
+            request.release();
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
         }
         try {
@@ -78,7 +91,10 @@ public final class UploadEndpoint implements Endpoint {
                 throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The form has no file field named '" + FIELD + "'");
             }
             return upload.get();
-        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+        } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
+            throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The form has too many fields");
+        } catch (DecoderException | IllegalArgumentException e) {
+            // Malformed framing, a part header too long to buffer, a charset that does not exist.
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The multipart body is malformed");
         } finally {
             decoder.destroy();

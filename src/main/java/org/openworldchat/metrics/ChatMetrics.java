@@ -78,15 +78,22 @@ public final class ChatMetrics implements BatchObserver, AutoCloseable {
         encodedFrames.increment(encoded);
     }
 
+    /** A refusal with a contract code, on any path: an event's error, an HTTP error reply, a refused handshake. */
     public void refused(ErrorCode code) {
         registry.counter("owc.refusals", "code", code.name()).increment();
     }
 
-    /** From the moment an event arrived to the moment its ack was sent. */
-    public void acked(String event, Duration latency) {
+    /**
+     * From the moment an event arrived to the moment it was answered: a success ack
+     * ({@code outcome="ok"}), or a refusal, as an error ack or an {@code ERROR} event
+     * ({@code outcome="error"}). {@code event} must be a known event name or a fixed word: it
+     * becomes a label, and a name a client chose would grow the series without bound.
+     */
+    public void acked(String event, boolean ok, Duration latency) {
         Timer.builder("owc.ack.latency")
                 .description("Time from a client event's arrival to its acknowledgement")
                 .tag("event", event)
+                .tag("outcome", ok ? "ok" : "error")
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(30),
                         Duration.ofMillis(100))

@@ -48,7 +48,7 @@ final class EventDispatcher {
             socket.executor().execute(() -> run(socket, event, ack, arrived));
         } catch (RejectedExecutionException e) {
             // Too many events of this socket waiting, or the server is stopping.
-            fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"));
+            fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"), arrived);
         }
     }
 
@@ -64,7 +64,7 @@ final class EventDispatcher {
         try {
             handler = handlerFor(event);
         } catch (Throwable t) {
-            fail(socket, event, ack, t);
+            fail(socket, event, ack, t, arrived);
             return;
         }
         try {
@@ -73,7 +73,7 @@ final class EventDispatcher {
             }
             socket.awaitWriteSlot();
         } catch (Throwable t) {
-            fail(socket, event, ack, counted(handler, socket, t));
+            fail(socket, event, ack, counted(handler, socket, t), arrived);
             return;
         }
         CompletionStage<Map<String, Object>> answer;
@@ -81,7 +81,7 @@ final class EventDispatcher {
             answer = handler.handle(socket, event.payload());
         } catch (Throwable t) {
             socket.releaseWriteSlot();
-            fail(socket, event, ack, counted(handler, socket, t));
+            fail(socket, event, ack, counted(handler, socket, t), arrived);
             return;
         }
         answer.whenComplete((body, failure) -> {
@@ -95,7 +95,7 @@ final class EventDispatcher {
                     error = e; // the answer could not be encoded or sent: answer with the error instead
                 }
             }
-            fail(socket, event, ack, error);
+            fail(socket, event, ack, error, arrived);
         });
     }
 
@@ -104,7 +104,7 @@ final class EventDispatcher {
         reply.put("ok", true);
         reply.putAll(body);
         ack.sendAckData(reply);
-        metrics.acked(event.name(), Duration.ofNanos(System.nanoTime() - arrived));
+        metrics.acked(event.name(), true, Duration.ofNanos(System.nanoTime() - arrived));
     }
 
     /** A malformed attempt counts toward the event's rate limit; over the limit, that is the answer. */
@@ -130,7 +130,7 @@ final class EventDispatcher {
         return handler;
     }
 
-    private void fail(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure) {
+    private void fail(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure, long arrived) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(failure);
         metrics.refused(error.code());
         if (error.unexpected()) {
@@ -150,5 +150,8 @@ final class EventDispatcher {
             body.put("event", event.name());
             socket.emit(ServerEvent.ERROR, body);
         }
+        // Unknown names are the client's choice: one label for all of them keeps the series bounded.
+        String label = ClientEvent.fromWire(event.name()).map(ClientEvent::wireName).orElse("UNKNOWN");
+        metrics.acked(label, false, Duration.ofNanos(System.nanoTime() - arrived));
     }
 }

@@ -5,10 +5,12 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
+import java.util.Set;
 import java.util.UUID;
 import io.netty.util.ReferenceCountUtil;
 import org.openworldchat.contract.ErrorCode;
@@ -21,7 +23,8 @@ import org.openworldchat.http.SecurityHeaders;
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
  * origin that is not allowed is refused (403 {@code FORBIDDEN_ORIGIN}), which also stops
- * cross-site websocket hijacking. A handshake from an address that already holds its share of
+ * cross-site websocket hijacking. A method Engine.IO does not use (anything but GET, POST and
+ * OPTIONS) is refused (405 {@code METHOD_NOT_ALLOWED}). A handshake from an address that already holds its share of
  * sockets is refused (429 {@code RATE_LIMITED}). Every other handshake gets a guest: a valid
  * {@code owc_guest} cookie keeps its guest; any other gets a new guest, whose cookie is added to
  * the handshake's response (the polling 200 or the websocket 101: netty-socketio has no API for
@@ -35,6 +38,9 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
 
     static final String TRUSTED_GUEST_HEADER = "x-owc-verified-guest";
     static final String TRUSTED_ADDRESS_HEADER = "x-owc-client-address";
+    /** The methods Engine.IO's transports take: polling GETs and POSTs, and CORS preflights. */
+    private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
+    private static final String ALLOWED = "GET, OPTIONS, POST";
     private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
 
     private final GuestCookie cookie;
@@ -42,14 +48,17 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     private final OriginPolicy origins;
     private final ClientAddress addresses;
     private final ConnectionLimiter connections;
+    private final HttpRouter refusals;
 
+    /** @param refusals writes (and counts in the metrics) the refusals of this door */
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
-                           ConnectionLimiter connections) {
+                           ConnectionLimiter connections, HttpRouter refusals) {
         this.cookie = cookie;
         this.handshakePath = handshakePath;
         this.origins = origins;
         this.addresses = addresses;
         this.connections = connections;
+        this.refusals = refusals;
     }
 
     @Override
@@ -59,14 +68,21 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             request.headers().remove(TRUSTED_ADDRESS_HEADER);
             if (!origins.allows(request.headers())) {
                 ReferenceCountUtil.release(msg);
-                HttpRouter.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
+                refusals.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
+                return;
+            }
+            if (!ENGINE_IO_METHODS.contains(request.method())) {
+                // The library answers any other method with a bare 500 (after opening a session
+                // for it when it is a handshake).
+                ReferenceCountUtil.release(msg);
+                refusals.refuseMethod(ctx.channel(), ALLOWED);
                 return;
             }
             if (isHandshake(request)) {
                 String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
                 if (!connections.hasRoom(address)) {
                     ReferenceCountUtil.release(msg);
-                    HttpRouter.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
+                    refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
                     return;
                 }
                 request.headers().set(TRUSTED_ADDRESS_HEADER, address);

@@ -151,7 +151,7 @@ public final class RealtimeServer {
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections),
+                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections, router),
                 new ReadThrottle(sockets), CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.

@@ -15,19 +15,43 @@ record BatchedDelete(String sql) {
 
     static final int BATCH_SIZE = 1000;
 
-    /** Rows deleted; {@code cutoff} is bound as {@code :cutoff}, the batch size as {@code :batch}. */
-    long run(Handle handle, Instant cutoff) {
+    /**
+     * Rows deleted; {@code cutoff} is bound as {@code :cutoff}, {@code batchSize} as {@code :batch}.
+     * Every statement that removed rows is recorded in {@code batches}.
+     */
+    long run(Handle handle, Instant cutoff, int batchSize, Batches batches) {
         long total = 0;
         while (!Thread.currentThread().isInterrupted()) {
             int deleted = handle.createUpdate(sql)
                     .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC))
-                    .bind("batch", BATCH_SIZE)
+                    .bind("batch", batchSize)
                     .execute();
             if (deleted == 0) {
                 break;
             }
+            batches.record(deleted);
             total += deleted;
         }
         return total;
+    }
+
+    /** The statements of one run that removed rows: how many, and the most rows one of them removed. */
+    static final class Batches {
+
+        private int count;
+        private int largest;
+
+        void record(int rows) {
+            count++;
+            largest = Math.max(largest, rows);
+        }
+
+        int count() {
+            return count;
+        }
+
+        int largest() {
+            return largest;
+        }
     }
 }

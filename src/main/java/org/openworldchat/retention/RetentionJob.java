@@ -42,9 +42,19 @@ public final class RetentionJob {
     private final MessageExpiry expiry;
     private final Clock clock;
     private final String node;
+    private final int batchSize;
 
     /** @param node names this server process in {@code retention_runs} */
     public RetentionJob(Jdbi jdbi, ObjectStorage storage, MessageExpiry expiry, Clock clock, String node) {
+        this(jdbi, storage, expiry, clock, node, BatchedDelete.BATCH_SIZE);
+    }
+
+    /** @param batchSize the most rows one delete statement removes */
+    RetentionJob(Jdbi jdbi, ObjectStorage storage, MessageExpiry expiry, Clock clock, String node, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1");
+        }
+        this.batchSize = batchSize;
         this.jdbi = jdbi;
         this.images = new UnusedImages(storage);
         this.expiry = expiry;
@@ -95,11 +105,13 @@ public final class RetentionJob {
 
     private RetentionReport removeExpired(Handle handle, long startedNanos) {
         Instant now = clock.instant();
-        long messages = EXPIRED_MESSAGES.run(handle, expiry.cutoff());
-        long deletedImages = images.delete(handle, now.minus(IMAGE_GRACE));
-        long guests = INACTIVE_GUESTS.run(handle, now.minus(GUEST_INACTIVITY));
+        BatchedDelete.Batches batches = new BatchedDelete.Batches();
+        long messages = EXPIRED_MESSAGES.run(handle, expiry.cutoff(), batchSize, batches);
+        long deletedImages = images.delete(handle, now.minus(IMAGE_GRACE), batchSize, batches);
+        long guests = INACTIVE_GUESTS.run(handle, now.minus(GUEST_INACTIVITY), batchSize, batches);
         // Elapsed time is measured, not read from the injected clock, which tests hold still.
-        return new RetentionReport(messages, deletedImages, guests, Duration.ofNanos(System.nanoTime() - startedNanos));
+        return new RetentionReport(messages, deletedImages, guests, batches.count(), batches.largest(),
+                Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     private static void logReport(Optional<Instant> slot, RetentionReport report) {
@@ -108,6 +120,8 @@ public final class RetentionJob {
         line.addKeyValue("messages", report.messages())
                 .addKeyValue("images", report.images())
                 .addKeyValue("guests", report.guests())
+                .addKeyValue("batches", report.batches())
+                .addKeyValue("largestBatch", report.largestBatch())
                 .addKeyValue("durationMs", report.duration().toMillis())
                 .log("retention run finished");
     }

@@ -29,8 +29,11 @@ final class UnusedImages {
         this.storage = storage;
     }
 
-    /** Images deleted (object and row) among those uploaded at or before {@code uploadedBefore}. */
-    long delete(Handle handle, Instant uploadedBefore) {
+    /**
+     * Images deleted (object and row) among those uploaded at or before {@code uploadedBefore},
+     * looked at {@code batchSize} at a time; each statement that removed rows is recorded in {@code batches}.
+     */
+    long delete(Handle handle, Instant uploadedBefore, int batchSize, BatchedDelete.Batches batches) {
         long deleted = 0;
         int failed = 0;
         int failuresInARow = 0;
@@ -39,7 +42,7 @@ final class UnusedImages {
         // cannot be deleted is not picked again and again.
         String after = "";
         while (!Thread.currentThread().isInterrupted() && failuresInARow < MAX_FAILURES_IN_A_ROW) {
-            List<String> keys = candidates(handle, uploadedBefore, after);
+            List<String> keys = candidates(handle, uploadedBefore, after, batchSize);
             if (keys.isEmpty()) {
                 break;
             }
@@ -60,7 +63,11 @@ final class UnusedImages {
                     log.atDebug().addKeyValue("key", key).setCause(e).log("image not deleted");
                 }
             }
-            deleted += forget(handle, gone);
+            int forgotten = forget(handle, gone);
+            if (forgotten > 0) {
+                batches.record(forgotten);
+            }
+            deleted += forgotten;
         }
         if (failed > 0) {
             log.atWarn().addKeyValue("failed", failed).addKeyValue("storage", storage.describe())
@@ -71,7 +78,7 @@ final class UnusedImages {
     }
 
     /** Old enough and referenced by no message (the index on {@code messages.image_url} answers that). */
-    private static List<String> candidates(Handle handle, Instant uploadedBefore, String after) {
+    private static List<String> candidates(Handle handle, Instant uploadedBefore, String after, int batchSize) {
         return handle.createQuery("""
                         SELECT u.key FROM uploads u
                         WHERE u.created_at <= :before AND u.key > :after
@@ -80,7 +87,7 @@ final class UnusedImages {
                         LIMIT :batch""")
                 .bind("before", uploadedBefore.atOffset(ZoneOffset.UTC))
                 .bind("after", after)
-                .bind("batch", BatchedDelete.BATCH_SIZE)
+                .bind("batch", batchSize)
                 .mapTo(String.class)
                 .list();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openworldchat.contract.RateLimit;
 
 class AppConfigTest {
 
@@ -21,6 +22,11 @@ class AppConfigTest {
         assertThat(c.cookieSecure()).isFalse();
         assertThat(c.corsOrigins()).isEmpty();
         assertThat(c.databasePoolSize()).isEqualTo(16);
+        // The contract's limits, spelled out here rather than read back from RateLimit's defaults.
+        assertThat(c.rateLimits()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                RateLimit.MESSAGE, new RateLimit.Quota(10, Duration.ofSeconds(10)),
+                RateLimit.REACTION, new RateLimit.Quota(30, Duration.ofSeconds(10)),
+                RateLimit.UPLOAD, new RateLimit.Quota(10, Duration.ofMinutes(1))));
     }
 
     @Test

@@ -3,12 +3,14 @@ package org.openworldchat.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
 import org.openworldchat.support.TestApp;
@@ -129,12 +131,50 @@ class RateLimitTest {
         assertThat(refused.json().at("/error/code").asText()).isEqualTo("RATE_LIMITED");
     }
 
+    @Test
+    void uploadsRefusedAsTooLargeBeforeTheEndpointCountToo() {
+        String cookie = newGuest();
+        // Over the request bound: refused by the connection's reader, before the endpoint, either
+        // from the declared length or (chunked, no length) as the body crosses the bound.
+        byte[] oversized = new byte[UploadEndpoint.MAX_REQUEST_BYTES + 1];
+        for (int i = 0; i < 10; i++) {
+            HttpRequest.BodyPublisher body = i % 2 == 0
+                    ? HttpRequest.BodyPublishers.ofByteArray(oversized)
+                    : HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(oversized));
+            Http.Reply refused = app.http().send(upload(cookie, "multipart/form-data; boundary=x", body));
+            assertThat(refused.status()).as("attempt %d", i + 1).isEqualTo(413);
+            assertThat(refused.json().at("/error/code").asText()).isEqualTo("FILE_TOO_LARGE");
+        }
+        TestImages.Multipart form = TestImages.multipart("image", "a.png", "image/png", TestImages.png(4, 4));
+        Http.Reply limited = app.http().send(upload(cookie, form.contentType(),
+                HttpRequest.BodyPublishers.ofByteArray(form.body())));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().at("/error/code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(limited.json().at("/error/retryAfterMs").asLong()).isPositive();
+        // Over the limit, an oversized upload gets the limit's answer as well.
+        Http.Reply again = app.http().send(upload(cookie, "multipart/form-data; boundary=x",
+                HttpRequest.BodyPublishers.ofByteArray(oversized)));
+        assertThat(again.status()).isEqualTo(429);
+        assertThat(again.json().at("/error/retryAfterMs").asLong()).isPositive();
+        // Another guest is not affected.
+        Http.Reply other = app.http().send(upload(newGuest(), form.contentType(),
+                HttpRequest.BodyPublishers.ofByteArray(form.body())));
+        assertThat(other.status()).isEqualTo(201);
+    }
+
     /** An upload of a small PNG in the form field {@code field}, by a guest of its own. */
     private static HttpRequest uploadOfANewGuest(String field) {
-        String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
         TestImages.Multipart form = TestImages.multipart(field, "a.png", "image/png", TestImages.png(4, 4));
+        return upload(newGuest(), form.contentType(), HttpRequest.BodyPublishers.ofByteArray(form.body()));
+    }
+
+    private static HttpRequest upload(String cookie, String contentType, HttpRequest.BodyPublisher body) {
         return HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
-                .header("Cookie", cookie).header("Content-Type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+                .header("Cookie", cookie).header("Content-Type", contentType).POST(body).build();
+    }
+
+    /** The cookie pair of a new guest. */
+    private static String newGuest() {
+        return Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
     }
 }

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,14 +22,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.app.ConfigException;
 import org.openworldchat.app.DatabaseUrl;
+import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.MutableClock;
 import org.openworldchat.support.TestApp;
 import org.openworldchat.support.TestDatabases;
+import org.openworldchat.upload.LocalDiskObjectStorage;
+import org.slf4j.LoggerFactory;
 
 /**
  * The retention job on the real server: its database, its local-disk image store (the image
@@ -77,8 +86,60 @@ class RetentionTest extends ImageRetentionContract {
         RetentionReport report = app.retention().runOnce().orElseThrow();
 
         assertThat(report.messages()).isGreaterThanOrEqualTo(expired);
+        assertThat(report.largestBatch()).as("no statement removes more than a batch").isEqualTo(BatchedDelete.BATCH_SIZE);
+        assertThat(report.batches()).as("statements that removed rows").isGreaterThanOrEqualTo(3);
         assertThat(Rows.count(app, "SELECT count(*) FROM messages WHERE sender_id = ?", old)).isZero();
         assertThat(Rows.count(app, "SELECT count(*) FROM messages WHERE sender_id = ?", recent)).isEqualTo(10);
+    }
+
+    @Test
+    void everyStatementRemovesAtMostABatchAndTheRunLogsWhatWent() throws Exception {
+        int batch = 40;
+        Instant now = app.clock().instant();
+        int expiredMessages = 5 * batch + 7;
+        UUID old = Rows.insertMessages(app, expiredMessages, now.minus(Duration.ofHours(25)));
+        UUID recent = Rows.insertMessages(app, 3, now.minus(Duration.ofHours(23)));
+        int inactiveGuests = 2 * batch + 1;
+        String prefix = "batch_" + System.nanoTime() % 100_000 + "_";
+        Rows.insertGuests(app, inactiveGuests, prefix, now.minus(Duration.ofDays(31)));
+        // The job of the app under test, with a batch small enough to need several statements.
+        DatabaseUrl db = app.database();
+        RetentionJob job = new RetentionJob(Jdbi.create(() -> TestDatabases.connect(db)),
+                new LocalDiskObjectStorage(app.dataDir().resolve("uploads")),
+                new MessageExpiry(Duration.ofHours(24), app.clock()), app.clock(), "batch-test", batch);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(RetentionJob.class);
+        logger.addAppender(logs);
+        RetentionReport report;
+        try {
+            report = job.runOnce().orElseThrow();
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(report.messages()).isGreaterThanOrEqualTo(expiredMessages);
+        assertThat(report.guests()).isGreaterThanOrEqualTo(inactiveGuests);
+        assertThat(report.largestBatch()).as("no statement removes more than a batch").isEqualTo(batch);
+        assertThat(report.batches()).as("statements that removed rows")
+                .isGreaterThanOrEqualTo((expiredMessages + batch - 1) / batch + (inactiveGuests + batch - 1) / batch);
+        assertThat(Rows.count(app, "SELECT count(*) FROM messages WHERE sender_id = ?", old)).isZero();
+        assertThat(Rows.count(app, "SELECT count(*) FROM messages WHERE sender_id = ?", recent)).isEqualTo(3);
+        assertThat(Rows.count(app, "SELECT count(*) FROM guest_users WHERE username LIKE ?", prefix + "%")).isZero();
+
+        List<ILoggingEvent> finished = logs.list.stream()
+                .filter(e -> e.getFormattedMessage().equals("retention run finished")).toList();
+        assertThat(finished).hasSize(1);
+        ILoggingEvent line = finished.getFirst();
+        assertThat(line.getLevel()).isEqualTo(Level.INFO);
+        Map<String, Object> fields = new HashMap<>();
+        line.getKeyValuePairs().forEach(kv -> fields.put(kv.key, kv.value));
+        assertThat(fields).containsEntry("messages", report.messages())
+                .containsEntry("images", report.images())
+                .containsEntry("guests", report.guests())
+                .containsEntry("batches", report.batches())
+                .containsEntry("largestBatch", batch)
+                .containsKey("durationMs");
     }
 
     @Test

@@ -41,6 +41,16 @@ final class Rows {
         return sender;
     }
 
+    /** {@code count} guests named {@code prefix}1, {@code prefix}2, ..., last active at {@code lastActiveAt}. */
+    static void insertGuests(TestApp app, int count, String prefix, Instant lastActiveAt) throws SQLException {
+        try (Connection c = app.sql(); PreparedStatement ps = prepare(c, """
+                INSERT INTO guest_users (id, guest_id, username, last_active_at, created_at)
+                SELECT gen_random_uuid(), gen_random_uuid(), ? || i, ?, ? FROM generate_series(1, ?) AS i""",
+                prefix, lastActiveAt, lastActiveAt, count)) {
+            ps.executeUpdate();
+        }
+    }
+
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {

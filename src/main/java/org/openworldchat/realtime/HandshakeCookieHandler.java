@@ -7,7 +7,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import java.util.Set;
@@ -105,6 +107,12 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, pending);
             }
             SecurityHeaders.apply(response.headers());
+            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
+                // The library closes the connection after every polling answer, yet says
+                // "keep-alive": a proxy or client that believed it sent its next request down a
+                // closed connection (nginx then retried it on another node, which refused the sid).
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             // The library allows any origin ("*") when a request names none. Only a browser needs
             // CORS headers, and every browser request that reaches the library from another
             // origin names one that is allowed; a request without Origin needs none.

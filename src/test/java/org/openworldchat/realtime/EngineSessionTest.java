@@ -2,9 +2,12 @@ package org.openworldchat.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,5 +57,21 @@ class EngineSessionTest {
         Http.Reply poll = app.http().get(POLLING + "&sid=" + sid);
         assertThat(poll.body()).startsWith("40");
         assertThat(poll.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    }
+
+    @Test
+    void everyPollingAnswerSaysTheConnectionWillClose() throws Exception {
+        URI base = URI.create(app.baseUrl());
+        for (String path : new String[]{POLLING, POLLING + "&sid=" + UUID.randomUUID()}) {
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost()
+                        + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                // Returns at the server's close; a connection kept open would time out instead.
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+                assertThat(head).as(path).contains("\r\nconnection: close").doesNotContain("keep-alive");
+            }
+        }
     }
 }

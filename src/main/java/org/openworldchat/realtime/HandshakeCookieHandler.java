@@ -16,47 +16,44 @@ import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.OriginPolicy;
-import org.openworldchat.http.SecurityHeaders;
 
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
  * origin that is not allowed is refused (403 {@code FORBIDDEN_ORIGIN}), which also stops
- * cross-site websocket hijacking. A handshake from an address that already holds its share of
- * sockets is refused (429 {@code RATE_LIMITED}). Every other handshake gets a guest: a valid
- * {@code owc_guest} cookie keeps its guest; any other gets a new guest, whose cookie is added to
- * the handshake's response (the polling 200 or the websocket 101: netty-socketio has no API for
- * response headers). The guest id and the client address travel to the authorization listener
- * in request headers that clients cannot set, because this handler removes them from every
- * incoming request first. Every response of the endpoint gets the security headers of every
- * other response of the server.
+ * cross-site websocket hijacking. A handshake takes one of its address's places on this node
+ * ({@link EngineSessions}), or is refused (429 {@code RATE_LIMITED}) when the address holds all
+ * of them. Every other handshake gets a guest: a valid {@code owc_guest} cookie keeps its guest;
+ * any other gets a new guest, whose cookie is added to the handshake's response (the polling 200
+ * or the websocket 101: netty-socketio has no API for response headers). The guest id travels to
+ * the authorization listener in a request header that clients cannot set, because this handler
+ * removes it from every incoming request first. The security headers are added nearer the wire,
+ * by {@link SecurityHeadersHandler}.
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
 
     static final String TRUSTED_GUEST_HEADER = "x-owc-verified-guest";
-    static final String TRUSTED_ADDRESS_HEADER = "x-owc-client-address";
     private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
 
     private final GuestCookie cookie;
     private final String handshakePath;
     private final OriginPolicy origins;
     private final ClientAddress addresses;
-    private final ConnectionLimiter connections;
+    private final EngineSessions sessions;
 
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
-                           ConnectionLimiter connections) {
+                           EngineSessions sessions) {
         this.cookie = cookie;
         this.handshakePath = handshakePath;
         this.origins = origins;
         this.addresses = addresses;
-        this.connections = connections;
+        this.sessions = sessions;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest request) {
             request.headers().remove(TRUSTED_GUEST_HEADER);
-            request.headers().remove(TRUSTED_ADDRESS_HEADER);
             if (!origins.allows(request.headers())) {
                 ReferenceCountUtil.release(msg);
                 HttpRouter.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
@@ -64,18 +61,23 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             }
             if (isHandshake(request)) {
                 String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
-                if (!connections.hasRoom(address)) {
+                if (!sessions.reserve(ctx.channel(), address)) {
                     ReferenceCountUtil.release(msg);
                     HttpRouter.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
                     return;
                 }
-                request.headers().set(TRUSTED_ADDRESS_HEADER, address);
-                UUID guestId = cookie.guestOf(request.headers()).orElseGet(() -> {
-                    GuestCookie.Issued issued = cookie.issue();
-                    ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
-                    return issued.guestId();
-                });
-                request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+                try {
+                    UUID guestId = cookie.guestOf(request.headers()).orElseGet(() -> {
+                        GuestCookie.Issued issued = cookie.issue();
+                        ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
+                        return issued.guestId();
+                    });
+                    request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+                    super.channelRead(ctx, msg); // the library makes its session of it here, or refuses it
+                } finally {
+                    sessions.handshakeDone(ctx.channel());
+                }
+                return;
             }
         }
         super.channelRead(ctx, msg);
@@ -88,7 +90,6 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             if (pending != null) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, pending);
             }
-            SecurityHeaders.apply(response.headers());
             // The library allows any origin ("*") when a request names none. Only a browser needs
             // CORS headers, and every browser request that reaches the library from another
             // origin names one that is allowed; a request without Origin needs none.

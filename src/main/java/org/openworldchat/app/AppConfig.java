@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.message.MessageService;
+import org.openworldchat.realtime.RealtimeServer;
 
 /**
  * Everything the server reads from its environment, validated once at start. A wrong value stops
@@ -33,7 +34,8 @@ public record AppConfig(
         boolean trustProxy,
         Map<RateLimit, RateLimit.Quota> rateLimits,
         int messageWriteBatch,
-        int databasePoolSize) {
+        int databasePoolSize,
+        Duration socketConnectTimeout) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -70,7 +72,8 @@ public record AppConfig(
                 r.bool("TRUST_PROXY", false),
                 rateLimits(r),
                 r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000),
-                r.integer("DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, MIN_DATABASE_POOL_SIZE, 1_000));
+                r.integer("DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, MIN_DATABASE_POOL_SIZE, 1_000),
+                RealtimeServer.CONNECT_TIMEOUT);
     }
 
     private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {
@@ -93,14 +96,24 @@ public record AppConfig(
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout);
+    }
+
+    /**
+     * Copy with another Socket.IO connect timeout. Not an environment variable: production keeps
+     * {@link RealtimeServer#CONNECT_TIMEOUT}; tests of the timeout shorten it.
+     */
+    public AppConfig withSocketConnectTimeout(Duration timeout) {
+        return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                messageWriteBatch, databasePoolSize, timeout);
     }
 
     private record Reader(Map<String, String> env) {

@@ -93,8 +93,8 @@ public final class ChatApplication implements AutoCloseable {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService afterWrites = Executors.newVirtualThreadPerTaskExecutor();
-        RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(), executor, metrics,
-                infrastructure.bus());
+        RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(),
+                config.socketConnectTimeout(), executor, metrics, infrastructure.bus());
 
         GuestService guests = new GuestService(database.jdbi(), clock, metrics);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);

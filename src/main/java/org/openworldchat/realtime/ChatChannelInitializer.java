@@ -11,7 +11,9 @@ import org.openworldchat.http.HttpRouter;
 
 /**
  * netty-socketio's pipeline plus ours: the HTTP API right after the request decoder (so its
- * bodies stream instead of being aggregated), and the guest cookie on the handshake.
+ * bodies stream instead of being aggregated), the guest cookie and the per-address limit on the
+ * handshake, the connect timeout of Engine.IO sessions, and the security headers on every
+ * response.
  */
 final class ChatChannelInitializer extends SocketIOChannelInitializer {
 
@@ -26,6 +28,8 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
      */
     static final int MAX_READ_BYTES = 8 * 1024;
     private static final String SLOW_CONSUMERS = "owcSlowConsumers";
+    private static final String SECURITY_HEADERS = "owcSecurityHeaders";
+    private static final String SESSION_CLAIM = "owcSessionClaim";
 
     /** Keeps its per-read state in each channel's own handle, so every connection shares it. */
     private final RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
@@ -35,21 +39,28 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final String socketIoPath;
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
     private final SlowConsumerGuard slowConsumers = new SlowConsumerGuard();
+    private final SecurityHeadersHandler securityHeaders = new SecurityHeadersHandler();
     private final WebSocketPipelineTrim pipelineTrim = new WebSocketPipelineTrim(List.of(
-            "owcHttp", "owcHandshake", "owcSessionIds", FirstRequestHandler.IDLE_HANDLER, AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
+            "owcHttp", "owcHandshake", "owcSessionIds", SECURITY_HEADERS, SESSION_CLAIM,
+            FirstRequestHandler.IDLE_HANDLER, AUTHORIZE_HANDLER, XHR_POLLING_TRANSPORT, RESOURCE_HANDLER, WRONG_URL_HANDLER));
 
     private final ReadThrottle readThrottle;
     private final SessionIdCheck sessionIds;
     private final FirstRequestHandler firstRequest;
+    private final EngineSessions.Claim sessionClaim;
+    private final EngineSessions.ConnectWatch connectWatch;
 
-    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, ReadThrottle readThrottle,
-                           String socketIoPath) {
+    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, EngineSessions engineSessions,
+                           ReadThrottle readThrottle, String socketIoPath) {
         this.router = router;
         this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
         this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
         this.firstRequest = new FirstRequestHandler(LibraryWorkarounds.timers(this), SLOW_CONSUMERS);
+        engineSessions.useLibraryTable(LibraryWorkarounds.sessions(this));
+        this.sessionClaim = engineSessions.claim();
+        this.connectWatch = engineSessions.connectWatch();
     }
 
     @Override
@@ -64,9 +75,15 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addFirst(SLOW_CONSUMERS, slowConsumers);
         pipeline.addAfter(HTTP_REQUEST_DECODER, "owcFirstRequest", firstRequest);
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
+        // Between the encoder and the aggregator, so it also sees the aggregator's 413.
+        pipeline.addAfter(HTTP_ENCODER, SECURITY_HEADERS, securityHeaders);
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
         pipeline.addAfter("owcHandshake", "owcSessionIds", sessionIds);
+        // Gets the handshake once the library's authorization has made a session of it, before
+        // the transport handlers connect that session.
+        pipeline.addAfter(AUTHORIZE_HANDLER, SESSION_CLAIM, sessionClaim);
         // Sees the polling GETs and the decoded websocket packets before the library handles them.
+        pipeline.addBefore(PACKET_HANDLER, "owcConnectWatch", connectWatch);
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
         pipeline.addBefore(PACKET_HANDLER, "owcReadThrottle", readThrottle);
         pipeline.addBefore(PACKET_HANDLER, "owcPipelineTrim", pipelineTrim);

@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Concurrent Socket.IO connections per client address on this node. The handshake asks for room
- * first; a socket is counted once connected and released when it disconnects. Handshakes that
- * race past the first check are caught when they connect ({@link #register} says no).
+ * Places per client address on this node: every Engine.IO session, connected to the namespace or
+ * not yet, holds one from its handshake until it ends ({@link EngineSessions}). Nothing is shared
+ * between nodes.
  */
 final class ConnectionLimiter {
 
@@ -17,12 +17,8 @@ final class ConnectionLimiter {
         this.maxPerAddress = maxPerAddress;
     }
 
-    boolean hasRoom(String address) {
-        return open.getOrDefault(address, 0) < maxPerAddress;
-    }
-
-    /** Counts a connected socket; false (and not counted) when the address is already full. */
-    boolean register(String address) {
+    /** Takes a place; false (and nothing taken) when the address already holds all of its own. */
+    boolean reserve(String address) {
         boolean[] admitted = {false};
         open.compute(address, (a, n) -> {
             int current = n == null ? 0 : n;

@@ -5,61 +5,58 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
 import java.util.UUID;
-import io.netty.util.ReferenceCountUtil;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.OriginPolicy;
-import org.openworldchat.http.SecurityHeaders;
 
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
  * origin that is not allowed is refused (403 {@code FORBIDDEN_ORIGIN}), which also stops
  * cross-site websocket hijacking. A method Engine.IO does not use (anything but GET, POST and
- * OPTIONS) is refused (405 {@code METHOD_NOT_ALLOWED}). A handshake from an address that already holds its share of
- * sockets is refused (429 {@code RATE_LIMITED}). Every other handshake gets a guest: a valid
- * {@code owc_guest} cookie keeps its guest; any other gets a new guest, whose cookie is added to
- * the handshake's response (the polling 200 or the websocket 101: netty-socketio has no API for
- * response headers). The guest id and the client address travel to the authorization listener
- * in request headers that clients cannot set, because this handler removes them from every
- * incoming request first. Every response of the endpoint gets the security headers of every
- * other response of the server.
+ * OPTIONS) is refused (405 {@code METHOD_NOT_ALLOWED}). A handshake takes one of its address's
+ * places on this node ({@link EngineSessions}), or is refused (429 {@code RATE_LIMITED}) when the
+ * address holds all of them. Every other handshake gets a guest: a valid {@code owc_guest} cookie
+ * keeps its guest; any other gets a new guest, whose cookie is added to the handshake's response
+ * (the polling 200 or the websocket 101: netty-socketio has no API for response headers). The
+ * guest id travels to the authorization listener in a request header that clients cannot set,
+ * because this handler removes it from every incoming request first. The security headers are
+ * added nearer the wire, by {@link SecurityHeadersHandler}.
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
 
     static final String TRUSTED_GUEST_HEADER = "x-owc-verified-guest";
-    static final String TRUSTED_ADDRESS_HEADER = "x-owc-client-address";
+    private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
     /** The methods Engine.IO's transports take: polling GETs and POSTs, and CORS preflights. */
     private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
     private static final String ALLOWED = "GET, OPTIONS, POST";
-    private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
 
     private final GuestCookie cookie;
     private final String handshakePath;
     private final OriginPolicy origins;
     private final ClientAddress addresses;
-    private final ConnectionLimiter connections;
+    private final EngineSessions sessions;
     private final HttpRouter refusals;
 
-    /** @param refusals writes (and counts in the metrics) the refusals of this door */
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
-                           ConnectionLimiter connections, HttpRouter refusals) {
+                           EngineSessions sessions, HttpRouter refusals) {
         this.cookie = cookie;
         this.handshakePath = handshakePath;
         this.origins = origins;
         this.addresses = addresses;
-        this.connections = connections;
+        this.sessions = sessions;
         this.refusals = refusals;
     }
 
@@ -67,7 +64,6 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest request) {
             request.headers().remove(TRUSTED_GUEST_HEADER);
-            request.headers().remove(TRUSTED_ADDRESS_HEADER);
             if (!origins.allows(request.headers())) {
                 ReferenceCountUtil.release(msg);
                 refusals.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
@@ -82,18 +78,23 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             }
             if (isHandshake(request)) {
                 String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
-                if (!connections.hasRoom(address)) {
+                if (!sessions.reserve(ctx.channel(), address)) {
                     ReferenceCountUtil.release(msg);
                     refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
                     return;
                 }
-                request.headers().set(TRUSTED_ADDRESS_HEADER, address);
-                UUID guestId = cookie.guestOf(request.headers()).orElseGet(() -> {
-                    GuestCookie.Issued issued = cookie.issue();
-                    ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
-                    return issued.guestId();
-                });
-                request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+                try {
+                    UUID guestId = cookie.guestOf(request.headers()).orElseGet(() -> {
+                        GuestCookie.Issued issued = cookie.issue();
+                        ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
+                        return issued.guestId();
+                    });
+                    request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+                    super.channelRead(ctx, msg); // the library makes its session of it here, or refuses it
+                } finally {
+                    sessions.handshakeDone(ctx.channel());
+                }
+                return;
             }
         }
         super.channelRead(ctx, msg);
@@ -106,18 +107,17 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             if (pending != null) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, pending);
             }
-            SecurityHeaders.apply(response.headers());
-            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-                // The library closes the connection after every polling answer, yet says
-                // "keep-alive": a proxy or client that believed it sent its next request down a
-                // closed connection (nginx then retried it on another node, which refused the sid).
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
             // The library allows any origin ("*") when a request names none. Only a browser needs
             // CORS headers, and every browser request that reaches the library from another
             // origin names one that is allowed; a request without Origin needs none.
             if ("*".equals(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))) {
                 response.headers().remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
+            }
+            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
+                // The library closes the connection after every polling answer, yet says
+                // "keep-alive": a proxy or client that believed it sent its next request down a
+                // closed connection (nginx then retried it on another node, which refused the sid).
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
         }
         super.write(ctx, msg, promise);

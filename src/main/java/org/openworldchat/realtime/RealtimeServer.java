@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,12 @@ public final class RealtimeServer {
     static final String CONTEXT = "/socket.io";
     static final int MAX_PACKET_BYTES = 64 * 1024;
     static final int MAX_PENDING_EVENTS_PER_SOCKET = 64;
+    /**
+     * How long an Engine.IO session may take from its handshake to its Socket.IO connect ("40")
+     * before it is closed (the official server's {@code connectTimeout}, there 45 s).
+     * socket.io-client sends "40" as soon as the handshake is answered.
+     */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the handlers need. */
     public record Services(GuestService guests, MessageService messages, ReactionService reactions,
@@ -53,15 +60,20 @@ public final class RealtimeServer {
     private final ChatRoom room;
     private final SocketRegistry sockets = new SocketRegistry();
     private final ExecutorService executor;
-    private final ConnectionLimiter connections;
+    private final EngineSessions engineSessions;
     private final ChatMetrics metrics;
     private Channel serverChannel;
 
-    public RealtimeServer(int port, int maxSocketsPerAddress, ExecutorService executor, ChatMetrics metrics,
-                          ClusterBus bus) {
+    /**
+     * @param maxSocketsPerAddress Engine.IO sessions one client address may hold on this node
+     * @param connectTimeout how long a session may take from its handshake to its Socket.IO
+     *     connect before it is closed ({@link #CONNECT_TIMEOUT} in production)
+     */
+    public RealtimeServer(int port, int maxSocketsPerAddress, Duration connectTimeout, ExecutorService executor,
+                          ChatMetrics metrics, ClusterBus bus) {
         this.executor = executor;
         this.metrics = metrics;
-        this.connections = new ConnectionLimiter(maxSocketsPerAddress);
+        this.engineSessions = new EngineSessions(new ConnectionLimiter(maxSocketsPerAddress), connectTimeout);
         Configuration config = new Configuration();
         config.setPort(port);
         config.setContext(CONTEXT);
@@ -88,9 +100,8 @@ public final class RealtimeServer {
         config.setExceptionListener(new QuietExceptionListener());
         config.setAuthorizationListener(data -> {
             String guestId = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_GUEST_HEADER);
-            String address = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_ADDRESS_HEADER);
-            return guestId == null || address == null ? AuthorizationResult.FAILED_AUTHORIZATION
-                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId, SocketContext.ADDRESS, address));
+            return guestId == null ? AuthorizationResult.FAILED_AUTHORIZATION
+                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId));
         });
         SocketConfig socketConfig = new SocketConfig();
         socketConfig.setReuseAddress(true);
@@ -131,28 +142,30 @@ public final class RealtimeServer {
         }
         server.addEventListener(ChatJsonSupport.UNRECOGNIZED, IncomingEvent.class,
                 (client, data, ack) -> dispatcher.dispatch(client, data, ack));
+        // netty-socketio connects a session to the namespace at its first polling GET or its
+        // websocket handshake, or at its "40" if neither came first.
         server.addConnectListener(client -> {
-            Object stored = client.get(SocketContext.ADDRESS);
-            String address = String.valueOf(stored);
-            if (!connections.register(address)) {
-                client.disconnect();
+            if (!engineSessions.socketConnected(client)) {
                 return;
             }
-            sockets.add(client, new SocketContext(client, guestOf(client), address, executor, MAX_PENDING_EVENTS_PER_SOCKET));
+            sockets.add(client, new SocketContext(client, guestOf(client), executor, MAX_PENDING_EVENTS_PER_SOCKET));
             LibraryWorkarounds.forgetHandshakeDetails(client.getHandshakeData());
         });
         server.addDisconnectListener(client -> {
             SocketContext socket = sockets.remove(client);
-            if (socket != null) {
-                socket.markClosed(); // before leaving: a JOIN_CHAT still running sees it (JoinChatHandler)
-                connections.release(socket.address());
-                services.presence().leave(socket.socketId());
-                keepAlive(services.guests(), socket);
+            try {
+                if (socket != null) {
+                    socket.markClosed(); // before leaving: a JOIN_CHAT still running sees it (JoinChatHandler)
+                    services.presence().leave(socket.socketId());
+                    keepAlive(services.guests(), socket);
+                }
+            } finally {
+                engineSessions.socketDisconnected(client);
             }
         });
         server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections, router),
-                new ReadThrottle(sockets), CONTEXT + "/"));
+                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router),
+                engineSessions, new ReadThrottle(sockets), CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();

@@ -11,32 +11,24 @@ import org.openworldchat.contract.ServiceUnavailableException;
 final class SocketContext {
 
     static final String GUEST_ID = "guestId";
-    static final String ADDRESS = "address";
     /** Answers of one socket that may wait for their writes at once (a client pipelining sends). */
     static final int MAX_WAITING_WRITES = 16;
 
     private final SocketIOClient client;
     private final UUID guestId;
-    private final String address;
     private final SerialExecutor executor;
     private final Semaphore writeSlots = new Semaphore(MAX_WAITING_WRITES);
     private volatile boolean joined;
     private volatile boolean closed;
 
-    SocketContext(SocketIOClient client, UUID guestId, String address, Executor shared, int maxPendingEvents) {
+    SocketContext(SocketIOClient client, UUID guestId, Executor shared, int maxPendingEvents) {
         this.client = client;
         this.guestId = guestId;
-        this.address = address;
         this.executor = new SerialExecutor(shared, maxPendingEvents);
     }
 
     UUID guestId() {
         return guestId;
-    }
-
-    /** The client's address, for the connection limit only. */
-    String address() {
-        return address;
     }
 
     String socketId() {

@@ -47,6 +47,11 @@ class PacketLimitTest {
         Http.Reply refused = app.http().send(HttpRequest.newBuilder(URI.create(url))
                 .POST(HttpRequest.BodyPublishers.ofString(huge)).header("Content-Type", "text/plain").build());
         assertThat(refused.status()).isEqualTo(413);
+        // Written by the library's HTTP aggregator, yet with the headers of every other response.
+        assertThat(refused.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(refused.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(refused.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(refused.header("X-Frame-Options")).isEqualTo("DENY");
         try (ChatClient other = app.writer("after_big_post")) {
             assertThat(other.send("fine").get("content").asText()).isEqualTo("fine");
         }

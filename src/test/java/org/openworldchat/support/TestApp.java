@@ -27,6 +27,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     public static final String SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
     private final Map<String, String> env;
+    private java.time.Duration socketConnectTimeout;
     private ChatApplication app;
     private DatabaseUrl database;
     private MutableClock clock;
@@ -44,6 +45,12 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
 
     public static TestApp perClass(Map<String, String> env) {
         return new TestApp(env);
+    }
+
+    /** A shorter Socket.IO connect timeout than production's, for tests of the timeout; before the start. */
+    public TestApp withSocketConnectTimeout(java.time.Duration timeout) {
+        this.socketConnectTimeout = timeout;
+        return this;
     }
 
     public static TestApp start() {
@@ -85,6 +92,9 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             vars.put("MAX_SOCKETS_PER_IP", "100000");
             vars.putAll(env);
             AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(db);
+            if (socketConnectTimeout != null) {
+                config = config.withSocketConnectTimeout(socketConnectTimeout);
+            }
             this.database = db;
             this.clock = testClock;
             this.dataDir = dataDir;

@@ -8,6 +8,8 @@ import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.Channel;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,27 @@ final class ClientChannels {
             return channel != null && channel.isActive() ? channel : null;
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Every open connection of the client (its websocket, its waiting long-poll), for a stopping server. */
+    List<Channel> open(SocketIOClient client) {
+        if (transports == null || !(client instanceof NamespaceClient namespaced)) {
+            return List.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<Transport, TransportState> states = (Map<Transport, TransportState>) transports.get(namespaced.getBaseClient());
+            List<Channel> open = new ArrayList<>(2);
+            for (TransportState state : states.values()) {
+                Channel channel = state.getChannel();
+                if (channel != null && channel.isOpen()) {
+                    open.add(channel);
+                }
+            }
+            return open;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return List.of();
         }
     }
 

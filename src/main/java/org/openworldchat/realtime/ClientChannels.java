@@ -5,10 +5,12 @@ import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.TransportState;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
+import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.Channel;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -85,6 +87,25 @@ final class ClientChannels {
         } catch (IllegalAccessException | RuntimeException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Whether the library holds more than {@code limit} packets for this client that it has not
+     * written yet, in the queue its next send goes to (a long-polling client's next poll takes
+     * them). Counts at most {@code limit + 1} of them.
+     */
+    static boolean queuedMoreThan(SocketIOClient client, int limit) {
+        if (!(client instanceof NamespaceClient namespaced)) {
+            return false;
+        }
+        ClientHead head = namespaced.getBaseClient();
+        int queued = 0;
+        for (Iterator<Packet> it = head.getPacketsQueue(head.getCurrentTransport()).iterator(); it.hasNext(); it.next()) {
+            if (++queued > limit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the library still holds packets for this client that it has not written yet. */

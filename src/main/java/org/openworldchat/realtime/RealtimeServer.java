@@ -101,7 +101,7 @@ public final class RealtimeServer {
         this.server = new SocketIOServer(config);
         LibraryWorkarounds.stopDefaultScheduler(server);
         this.channels = ClientChannels.create();
-        this.room = new ChatRoom(new RoomBroadcaster(server, json, channels, metrics), metrics, bus);
+        this.room = new ChatRoom(new RoomBroadcaster(server, json, channels, metrics, executor), metrics, bus);
         metrics.gauge("owc.sockets", "Connected Socket.IO sockets on this node", sockets::size);
     }
 

@@ -95,6 +95,8 @@ class GracefulShutdownFaultTest {
                 assertThat(dropped).as("every send emitted to the node before SIGTERM was answered before it closed the connection")
                         .isEmpty();
                 assertThat(Long.parseLong(drained.group(2))).as("the node answered every event it had accepted").isZero();
+                assertThat(refusedAfterSignal.keySet()).as("refusals while stopping say so")
+                        .allMatch(k -> k.startsWith("SERVICE_UNAVAILABLE "));
                 assertThat(missing).isZero();
                 assertThat(stored).as("every stored message was acked (possibly after a retry)").isEqualTo(senders.acked.size());
             }

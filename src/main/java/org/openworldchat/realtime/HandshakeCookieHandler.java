@@ -28,7 +28,8 @@ import org.openworldchat.http.SecurityHeaders;
  * response headers). The guest id and the client address travel to the authorization listener
  * in request headers that clients cannot set, because this handler removes them from every
  * incoming request first. Every response of the endpoint gets the security headers of every
- * other response of the server.
+ * other response of the server. A stopping server starts no session: a handshake that comes
+ * over a connection still open then is refused (503 {@code SERVICE_UNAVAILABLE}).
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
@@ -42,6 +43,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     private final OriginPolicy origins;
     private final ClientAddress addresses;
     private final ConnectionLimiter connections;
+    private volatile boolean stopping;
 
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
                            ConnectionLimiter connections) {
@@ -63,6 +65,11 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                 return;
             }
             if (isHandshake(request)) {
+                if (stopping) {
+                    ReferenceCountUtil.release(msg);
+                    HttpRouter.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
+                    return;
+                }
                 String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
                 if (!connections.hasRoom(address)) {
                     ReferenceCountUtil.release(msg);
@@ -97,6 +104,11 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             }
         }
         super.write(ctx, msg, promise);
+    }
+
+    /** From now on every handshake is refused: the server is stopping. */
+    void stopTaking() {
+        stopping = true;
     }
 
     private boolean isHandshake(HttpRequest request) {

@@ -58,6 +58,7 @@ public final class RealtimeServer {
     private final ChatMetrics metrics;
     private Channel serverChannel;
     private EventDispatcher dispatcher;
+    private HandshakeCookieHandler handshakes;
 
     public RealtimeServer(int port, int maxSocketsPerAddress, ExecutorService executor, ChatMetrics metrics,
                           ClusterBus bus) {
@@ -153,9 +154,8 @@ public final class RealtimeServer {
                 keepAlive(services.guests(), socket);
             }
         });
-        server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections),
-                new ReadThrottle(sockets), CONTEXT + "/"));
+        this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, connections);
+        server.setPipelineFactory(new ChatChannelInitializer(router, handshakes, new ReadThrottle(sockets), CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
@@ -178,13 +178,17 @@ public final class RealtimeServer {
     }
 
     /**
-     * First step of a graceful stop: no new connections, and every new event on the open ones is
-     * refused with {@code SERVICE_UNAVAILABLE} ("The server is shutting down"); the events accepted
-     * before still run and are answered.
+     * First step of a graceful stop: no new connections, no new session over a connection still
+     * open (an HTTP keep-alive one), and every new event on the open sockets is refused with
+     * {@code SERVICE_UNAVAILABLE} ("The server is shutting down"); the events accepted before
+     * still run and are answered.
      */
     public void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (handshakes != null) {
+            handshakes.stopTaking();
         }
         if (dispatcher != null) {
             dispatcher.stopTaking();

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,10 @@ class GracefulShutdownFaultTest {
     private static final Pattern DRAINED = Pattern.compile(
             "stopping: events in flight answered eventsInFlight=(\\d+) unanswered=(\\d+)");
 
+    /** How long writes wait for the test's lock before the signal, and after it: well within the 5 s write timeout. */
+    private static final long WRITES_HELD_BEFORE_MS = 300;
+    private static final long WRITES_HELD_AFTER_MS = 1_000;
+
     @Test
     void sigtermFinishesInFlightWritesBeforeExit() throws Exception {
         DatabaseUrl database = TestDatabases.create();
@@ -45,8 +51,21 @@ class GracefulShutdownFaultTest {
                 senders.awaitAcked(FaultScale.senders() * 3, Duration.ofSeconds(60));
                 Thread.sleep(FaultScale.phaseMillis());
                 live.set(staying.baseUrl());
-                long signal = System.nanoTime();
-                int exit = leaving.terminate(Duration.ofSeconds(30));
+                // Writes are held back around the signal (the test locks the table against
+                // INSERT), so every sender has a send in the node's hands when it gets SIGTERM,
+                // however fast the machine: the drain has work to do.
+                long signal;
+                CompletableFuture<Integer> exit;
+                try (Connection lock = TestDatabases.connect(database)) {
+                    lock.setAutoCommit(false);
+                    lock.createStatement().execute("LOCK TABLE messages IN SHARE MODE");
+                    Thread.sleep(WRITES_HELD_BEFORE_MS);
+                    signal = System.nanoTime();
+                    exit = CompletableFuture.supplyAsync(() -> terminate(leaving));
+                    Thread.sleep(WRITES_HELD_AFTER_MS);
+                    lock.commit();
+                }
+                int exitCode = exit.get(40, TimeUnit.SECONDS);
                 long stopMillis = (System.nanoTime() - signal) / 1_000_000;
                 Thread.sleep(FaultScale.phaseMillis());
                 senders.stop(Duration.ofSeconds(60));
@@ -80,7 +99,8 @@ class GracefulShutdownFaultTest {
                 figures.put("senders", FaultScale.senders());
                 figures.put("acked", senders.acked.size());
                 figures.put("stopped in ms", stopMillis);
-                figures.put("exit code", exit);
+                figures.put("writes held at the signal, ms before / after", WRITES_HELD_BEFORE_MS + " / " + WRITES_HELD_AFTER_MS);
+                figures.put("exit code", exitCode);
                 figures.put("sends in flight at SIGTERM / acked", inFlight.size() + " / " + inFlightAcked);
                 figures.put("node: events in flight / unanswered", drained.group(1) + " / " + drained.group(2));
                 figures.put("accepted before SIGTERM, never answered", dropped.size());
@@ -90,7 +110,8 @@ class GracefulShutdownFaultTest {
                 figures.put("refusals after SIGTERM", refusedAfterSignal);
                 FaultReport.record("SIGTERM of a node under load", figures);
 
-                assertThat(exit).as("a clean exit").isIn(0, 143);
+                assertThat(exitCode).as("a clean exit").isIn(0, 143);
+                assertThat(Long.parseLong(drained.group(1))).as("the node had events in flight when it began to stop").isPositive();
                 assertThat(inFlightAcked).as("the node had writes in flight at the signal and finished them").isPositive();
                 assertThat(dropped).as("every send emitted to the node before SIGTERM was answered before it closed the connection")
                         .isEmpty();
@@ -103,6 +124,15 @@ class GracefulShutdownFaultTest {
         } finally {
             leaving.kill();
             TestDatabases.drop(database);
+        }
+    }
+
+    private static int terminate(NodeProcess node) {
+        try {
+            return node.terminate(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

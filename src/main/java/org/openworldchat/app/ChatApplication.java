@@ -163,17 +163,24 @@ public final class ChatApplication implements AutoCloseable {
         return retention;
     }
 
-    /** Graceful stop: refuse new connections, let events in flight finish and their writes commit, then close. */
+    /**
+     * Graceful stop: refuse new connections and new events, let the events in flight finish and
+     * their writes commit, send their answers, then close.
+     */
     @Override
     public void close() {
         log.info("stopping: no new connections");
         realtime.stopAccepting();
+        long inFlight = realtime.eventsInFlight();
+        log.atInfo().addKeyValue("eventsInFlight", inFlight).log("stopping: new events refused, answering those in flight");
         retentionScheduler.close();
         awaitStop(executor, "events");
         messages.close();
         reactions.close();
         // The writers have answered everything queued; these send the acks.
         awaitStop(afterWrites, "acks of stored writes");
+        log.atInfo().addKeyValue("eventsInFlight", inFlight).addKeyValue("unanswered", realtime.eventsInFlight())
+                .log("stopping: events in flight answered");
         guests.close();
         presence.close();
         realtime.stop();

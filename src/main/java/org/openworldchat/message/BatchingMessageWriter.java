@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class BatchingMessageWriter implements MessageWriter {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingMessageWriter.class);
-    private static final long WRITE_LOCK = 0x6f77635f6d7367L; // "owc_msg"
+    static final long WRITE_LOCK = 0x6f77635f6d7367L; // "owc_msg"
 
     private record Pending(NewMessage message, Consumer<Stored> afterCommit, CompletableFuture<Stored> result) {
     }
@@ -69,7 +69,21 @@ final class BatchingMessageWriter implements MessageWriter {
         return result;
     }
 
-    private void store(List<Pending> batch) {
+    /**
+     * A pending send whose caller has been answered already (its write timed out, and the caller
+     * got {@code SERVICE_UNAVAILABLE}) is not written: a refusal must not turn into a stored
+     * message. Checked as the batch is built, and again inside the transaction just before its
+     * COMMIT, for sends whose time ran out while the batch waited for the database.
+     */
+    private static boolean answered(Pending p) {
+        return p.result().isDone();
+    }
+
+    private void store(List<Pending> queued) {
+        List<Pending> batch = queued.stream().filter(p -> !answered(p)).toList();
+        if (batch.isEmpty()) {
+            return;
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             BatchResult stored = insertRetryingOnce(batch, now);
@@ -169,7 +183,25 @@ final class BatchingMessageWriter implements MessageWriter {
             created.putAll(findOwn(h, ids, created));
         }
         Map<ClientKey, Stored> earlier = created.size() < n ? findEarlier(h, batch, created) : Map.of();
+        withdrawAnswered(h, batch, inserted, created);
         return new BatchResult(created, earlier);
+    }
+
+    /**
+     * The last moment before COMMIT: rows this transaction inserted for sends that have been
+     * refused meanwhile (their write timed out while the batch waited for a lock or the database)
+     * are deleted again, so the refusal holds. What remains is the COMMIT itself: a send whose
+     * time runs out during it is refused and stored.
+     */
+    private static void withdrawAnswered(Handle h, List<Pending> batch, List<Stored> inserted, Map<UUID, Stored> created) {
+        List<UUID> withdrawn = batch.stream().filter(BatchingMessageWriter::answered).map(p -> p.message().id())
+                .filter(id -> inserted.stream().anyMatch(row -> row.id().equals(id))).toList();
+        if (withdrawn.isEmpty()) {
+            return;
+        }
+        h.createUpdate("DELETE FROM messages WHERE id = ANY(:ids)").bindArray("ids", UUID.class, withdrawn).execute();
+        withdrawn.forEach(created::remove);
+        log.atInfo().addKeyValue("messages", withdrawn.size()).log("not storing sends refused while their batch waited");
     }
 
     /** Rows with this batch's own ids: stored by an attempt whose commit went through unseen. */

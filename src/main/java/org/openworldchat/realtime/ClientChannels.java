@@ -5,9 +5,13 @@ import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.handler.TransportState;
 import com.corundumstudio.socketio.protocol.EngineIOVersion;
+import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.channel.Channel;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +66,46 @@ final class ClientChannels {
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Every open connection of the client (its websocket, its waiting long-poll), for a stopping server. */
+    List<Channel> open(SocketIOClient client) {
+        if (transports == null || !(client instanceof NamespaceClient namespaced)) {
+            return List.of();
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<Transport, TransportState> states = (Map<Transport, TransportState>) transports.get(namespaced.getBaseClient());
+            List<Channel> open = new ArrayList<>(2);
+            for (TransportState state : states.values()) {
+                Channel channel = state.getChannel();
+                if (channel != null && channel.isOpen()) {
+                    open.add(channel);
+                }
+            }
+            return open;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether the library holds more than {@code limit} packets for this client that it has not
+     * written yet, in the queue its next send goes to (a long-polling client's next poll takes
+     * them). Counts at most {@code limit + 1} of them.
+     */
+    static boolean queuedMoreThan(SocketIOClient client, int limit) {
+        if (!(client instanceof NamespaceClient namespaced)) {
+            return false;
+        }
+        ClientHead head = namespaced.getBaseClient();
+        int queued = 0;
+        for (Iterator<Packet> it = head.getPacketsQueue(head.getCurrentTransport()).iterator(); it.hasNext(); it.next()) {
+            if (++queued > limit) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the library still holds packets for this client that it has not written yet. */

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.contract.ErrorCode;
@@ -27,9 +29,17 @@ final class EventDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
+    static final String SHUTTING_DOWN = "The server is shutting down";
+
     private final Map<ClientEvent, EventHandler> handlers;
     private final SocketRegistry sockets;
     private final ChatMetrics metrics;
+
+    /** Events dispatched and not answered yet; every dispatched event ends in {@link #succeed} or {@link #fail}. */
+    private final LongAdder unanswered = new LongAdder();
+    /** Event loops inside {@link #dispatch} right now. */
+    private final AtomicInteger entering = new AtomicInteger();
+    private volatile boolean stopping;
 
     EventDispatcher(Map<ClientEvent, EventHandler> handlers, SocketRegistry sockets, ChatMetrics metrics) {
         this.handlers = new EnumMap<>(handlers);
@@ -44,12 +54,40 @@ final class EventDispatcher {
             return; // the socket is already gone
         }
         long arrived = System.nanoTime();
+        entering.incrementAndGet();
         try {
-            socket.executor().execute(() -> run(socket, event, ack, arrived));
-        } catch (RejectedExecutionException e) {
-            // Too many events of this socket waiting, or the server is stopping.
-            fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"), arrived);
+            unanswered.increment();
+            if (stopping) {
+                fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, SHUTTING_DOWN), arrived);
+                return;
+            }
+            try {
+                socket.executor().execute(() -> run(socket, event, ack, arrived));
+            } catch (RejectedExecutionException e) {
+                fail(socket, event, ack, new ChatException(ErrorCode.SERVICE_UNAVAILABLE, "Too many events in flight"), arrived);
+            }
+        } finally {
+            entering.decrementAndGet();
         }
+    }
+
+    /**
+     * First step of a graceful stop: from now on every event is refused at once with
+     * {@value #SHUTTING_DOWN}; those accepted before still run and are answered. Returns once no
+     * event loop is between the check and handing its event over, so the executor can be shut
+     * down without refusing an accepted event. Returns the events accepted and not yet answered.
+     */
+    long stopTaking() {
+        stopping = true;
+        while (entering.get() > 0) {
+            Thread.onSpinWait();
+        }
+        return unanswered();
+    }
+
+    /** Events accepted and not answered yet (running, queued, or waiting for their write). */
+    long unanswered() {
+        return unanswered.sum();
     }
 
     /**
@@ -105,6 +143,7 @@ final class EventDispatcher {
         reply.putAll(body);
         ack.sendAckData(reply);
         metrics.acked(event.name(), true, Duration.ofNanos(System.nanoTime() - arrived));
+        unanswered.decrement(); // last: if anything above threw, fail() answers and counts instead
     }
 
     /** A malformed attempt counts toward the event's rate limit; over the limit, that is the answer. */
@@ -131,6 +170,14 @@ final class EventDispatcher {
     }
 
     private void fail(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure, long arrived) {
+        try {
+            answerFailure(socket, event, ack, failure, arrived);
+        } finally {
+            unanswered.decrement();
+        }
+    }
+
+    private void answerFailure(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure, long arrived) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(failure);
         metrics.refused(error.code());
         if (error.unexpected()) {

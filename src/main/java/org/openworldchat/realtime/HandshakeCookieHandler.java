@@ -32,7 +32,9 @@ import org.openworldchat.http.OriginPolicy;
  * (the polling 200 or the websocket 101: netty-socketio has no API for response headers). The
  * guest id travels to the authorization listener in a request header that clients cannot set,
  * because this handler removes it from every incoming request first. The security headers are
- * added nearer the wire, by {@link SecurityHeadersHandler}.
+ * added nearer the wire, by {@link SecurityHeadersHandler}. A stopping server starts no session:
+ * a handshake that comes over a connection still open then is refused (503
+ * {@code SERVICE_UNAVAILABLE}).
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
@@ -49,6 +51,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     private final ClientAddress addresses;
     private final EngineSessions sessions;
     private final HttpRouter refusals;
+    private volatile boolean stopping;
 
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
                            EngineSessions sessions, HttpRouter refusals) {
@@ -77,6 +80,11 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                 return;
             }
             if (isHandshake(request)) {
+                if (stopping) {
+                    ReferenceCountUtil.release(msg);
+                    refusals.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
+                    return;
+                }
                 String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
                 if (!sessions.reserve(ctx.channel(), address)) {
                     ReferenceCountUtil.release(msg);
@@ -121,6 +129,11 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             }
         }
         super.write(ctx, msg, promise);
+    }
+
+    /** From now on every handshake is refused: the server is stopping. */
+    void stopTaking() {
+        stopping = true;
     }
 
     private boolean isHandshake(HttpRequest request) {

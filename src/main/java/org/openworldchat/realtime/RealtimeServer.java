@@ -58,11 +58,14 @@ public final class RealtimeServer {
 
     private final SocketIOServer server;
     private final ChatRoom room;
+    private final ClientChannels channels;
     private final SocketRegistry sockets = new SocketRegistry();
     private final ExecutorService executor;
     private final EngineSessions engineSessions;
     private final ChatMetrics metrics;
     private Channel serverChannel;
+    private EventDispatcher dispatcher;
+    private HandshakeCookieHandler handshakes;
 
     /**
      * @param maxSocketsPerAddress Engine.IO sessions one client address may hold on this node
@@ -109,7 +112,8 @@ public final class RealtimeServer {
         config.setSocketConfig(socketConfig);
         this.server = new SocketIOServer(config);
         LibraryWorkarounds.stopDefaultScheduler(server);
-        this.room = new ChatRoom(new RoomBroadcaster(server, json, ClientChannels.create(), metrics), metrics, bus);
+        this.channels = ClientChannels.create();
+        this.room = new ChatRoom(new RoomBroadcaster(server, json, channels, metrics, executor), metrics, bus);
         metrics.gauge("owc.sockets", "Connected Socket.IO sockets on this node", sockets::size);
     }
 
@@ -136,6 +140,7 @@ public final class RealtimeServer {
                 ClientEvent.SEND_MESSAGE, new SendMessageHandler(services.messages()),
                 ClientEvent.SEND_REACTION, new SendReactionHandler(services.reactions()));
         EventDispatcher dispatcher = new EventDispatcher(handlers, sockets, metrics);
+        this.dispatcher = dispatcher;
         for (ClientEvent event : ClientEvent.values()) {
             server.addEventListener(event.wireName(), IncomingEvent.class,
                     (client, data, ack) -> dispatcher.dispatch(client, data, ack));
@@ -163,8 +168,8 @@ public final class RealtimeServer {
                 engineSessions.socketDisconnected(client);
             }
         });
-        server.setPipelineFactory(new ChatChannelInitializer(router,
-                new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router),
+        this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router);
+        server.setPipelineFactory(new ChatChannelInitializer(router, handshakes,
                 engineSessions, new ReadThrottle(sockets), CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
@@ -187,15 +192,38 @@ public final class RealtimeServer {
         return sockets.size();
     }
 
-    /** First step of a graceful stop: no new connections; open ones keep working. */
+    /**
+     * First step of a graceful stop: no new connections, no new session over a connection still
+     * open (an HTTP keep-alive one), and every new event on the open sockets is refused with
+     * {@code SERVICE_UNAVAILABLE} ("The server is shutting down"); the events accepted before
+     * still run and are answered.
+     */
     public void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        if (handshakes != null) {
+            handshakes.stopTaking();
+        }
+        if (dispatcher != null) {
+            dispatcher.stopTaking();
+        }
     }
 
-    /** Closes every connection and the event loops. */
+    /** Socket.IO events this node accepted and has not answered yet. */
+    public long eventsInFlight() {
+        return dispatcher == null ? 0 : dispatcher.unanswered();
+    }
+
+    /**
+     * Closes every connection and the event loops. The sockets' connections are closed first, at
+     * once: the library would keep them open through its event loops' quiet periods (about 4 s),
+     * answering nothing but refusals, while their clients could already be on another node.
+     */
     public void stop() {
+        for (SocketIOClient client : server.getAllClients()) {
+            channels.open(client).forEach(Channel::close);
+        }
         server.stop();
     }
 

@@ -6,6 +6,7 @@ import com.corundumstudio.socketio.protocol.EngineIOVersion;
 import com.corundumstudio.socketio.protocol.JsonSupport;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -19,9 +20,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openworldchat.metrics.ChatMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one event to every socket of a room, encoding it once.
@@ -35,8 +42,24 @@ import org.openworldchat.metrics.ChatMetrics;
  * flushes them, once for every broadcast that queued up meanwhile. Sockets
  * on long-polling (or mid-upgrade, or with packets the library has not written yet, so order is
  * kept) take the library's own path.
+ *
+ * <p>On that path the library queues each packet until the client's next poll takes it, without
+ * limit: a polling client that stops polling would hold every broadcast until its ping timeout
+ * (45 s). Past {@link #MAX_QUEUED_PACKETS} the client is disconnected instead, as the
+ * {@link SlowConsumerGuard} closes a websocket that stopped reading; it reconnects when it can
+ * and catches up with {@code JOIN_CHAT {since}}.
  */
 final class RoomBroadcaster {
+
+    private static final Logger log = LoggerFactory.getLogger(RoomBroadcaster.class);
+
+    /** Packets the library may hold for one client on the per-socket path (long-polling) before it is disconnected. */
+    static final int MAX_QUEUED_PACKETS = 1_000;
+    /**
+     * Counting a queue walks it, so it is counted at every sixteenth broadcast only: a client
+     * holds at most that many packets more than the limit.
+     */
+    static final int CHECK_EVERY = 16;
 
     private record Target(SocketIOClient client, Channel channel) {
     }
@@ -45,13 +68,19 @@ final class RoomBroadcaster {
     private final JsonSupport json;
     private final ClientChannels channels;
     private final ChatMetrics metrics;
+    private final Executor disconnects;
     private final Map<EventLoop, PendingFlushes> pendingFlushes = new ConcurrentHashMap<>();
+    private final AtomicLong broadcasts = new AtomicLong();
+    private final Set<UUID> disconnecting = ConcurrentHashMap.newKeySet();
 
-    RoomBroadcaster(SocketIOServer server, JsonSupport json, ClientChannels channels, ChatMetrics metrics) {
+    /** @param disconnects where clients over their backlog are disconnected (their disconnect listeners may block) */
+    RoomBroadcaster(SocketIOServer server, JsonSupport json, ClientChannels channels, ChatMetrics metrics,
+                    Executor disconnects) {
         this.server = server;
         this.json = json;
         this.channels = channels;
         this.metrics = metrics;
+        this.disconnects = disconnects;
     }
 
     void send(String room, String event, Object payload) {
@@ -62,9 +91,14 @@ final class RoomBroadcaster {
 
         Map<EventLoop, List<Target>> byLoop = new HashMap<>(8);
         int perSocket = 0;
+        boolean countQueues = broadcasts.getAndIncrement() % CHECK_EVERY == 0;
         for (SocketIOClient client : server.getRoomOperations(room).getClients()) {
             Channel channel = channels.websocket(client);
             if (channel == null) {
+                if (countQueues && ClientChannels.queuedMoreThan(client, MAX_QUEUED_PACKETS)) {
+                    disconnect(client);
+                    continue;
+                }
                 client.send(packet);
                 perSocket++;
             } else {
@@ -91,6 +125,30 @@ final class RoomBroadcaster {
             }
         }
         metrics.broadcastDelivered(shared, perSocket);
+    }
+
+    /**
+     * Disconnects a client that leaves the library more packets than {@link #MAX_QUEUED_PACKETS}
+     * (a long-polling client that stopped polling): the session ends as at a ping timeout, and
+     * the library lets go of its queue.
+     */
+    private void disconnect(SocketIOClient client) {
+        if (!(client instanceof NamespaceClient namespaced) || !disconnecting.add(client.getSessionId())) {
+            return;
+        }
+        log.atInfo().addKeyValue("sessionId", client.getSessionId()).addKeyValue("transport", client.getTransport())
+                .log("disconnecting a client that stopped taking its packets");
+        try {
+            disconnects.execute(() -> {
+                try {
+                    namespaced.getBaseClient().disconnect();
+                } finally {
+                    disconnecting.remove(client.getSessionId());
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            disconnecting.remove(client.getSessionId()); // the server is stopping and ends every session
+        }
     }
 
     /** On the channels' own event loop, so the queue check and the write cannot interleave with the library's encoder. */

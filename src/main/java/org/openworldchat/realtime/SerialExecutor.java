@@ -40,7 +40,15 @@ final class SerialExecutor implements Executor {
             throw new RejectedExecutionException("too many events in flight for one socket");
         }
         tasks.add(task);
-        schedule();
+        try {
+            schedule();
+        } catch (RejectedExecutionException stopping) {
+            // The caller answers the refusal itself: the task must not run later as well.
+            if (tasks.remove(task)) {
+                pending.decrementAndGet();
+            }
+            throw stopping;
+        }
     }
 
     /** Events waiting or running. */
@@ -75,22 +83,49 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs up to {@value #FAIR_SHARE} events, then queues the rest behind everyone else's work.
+     * When the shared executor refuses that (the server is stopping), the rest runs here and now:
+     * an event this socket accepted is answered, never left in the queue.
+     */
     private void drain() {
-        try {
-            Runnable task;
-            int handled = 0;
-            while (handled++ < FAIR_SHARE && (task = tasks.poll()) != null) {
-                int left = pending.decrementAndGet();
-                task.run();
-                if (left <= limit / 8) {
-                    notifyDrained();
+        do {
+            try {
+                Runnable task;
+                int handled = 0;
+                while (handled++ < FAIR_SHARE && (task = tasks.poll()) != null) {
+                    int left = pending.decrementAndGet();
+                    runReporting(task);
+                    if (left <= limit / 8) {
+                        notifyDrained();
+                    }
                 }
+            } finally {
+                running.set(false);
             }
-        } finally {
-            running.set(false);
-            if (!tasks.isEmpty()) {
-                schedule();
-            }
+        } while (handOver());
+    }
+
+    /** Queues what is left as a new turn; true when the shared executor refused and this thread goes on. */
+    private boolean handOver() {
+        if (tasks.isEmpty() || !running.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            delegate.execute(this::drain);
+            return false;
+        } catch (RejectedExecutionException stopping) {
+            return true;
+        }
+    }
+
+    /** A failing task is reported as an uncaught exception would be, and the queue goes on. */
+    private static void runReporting(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            Thread current = Thread.currentThread();
+            current.getUncaughtExceptionHandler().uncaughtException(current, e);
         }
     }
 }

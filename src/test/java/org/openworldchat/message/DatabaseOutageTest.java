@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +80,48 @@ class DatabaseOutageTest {
                 rs.next();
                 assertThat(rs.getInt(1)).as("nothing acked as failed was stored").isZero();
             }
+        }
+    }
+    /**
+     * A send refused because its write timed out is not stored later: neither one whose time ran
+     * out while it waited in the queue, nor one whose batch was already waiting for the database.
+     * The test's own locks hold the writer back: first the writers' advisory lock, then the table.
+     */
+    @Test
+    void aSendRefusedForTakingTooLongIsNeverStored() throws Exception {
+        try (ChatClient c = app.writer("blocked"); Connection advisory = app.sql(); Connection table = app.sql()) {
+            c.send("before");
+            advisory.createStatement().execute("SELECT pg_advisory_lock(" + BatchingMessageWriter.WRITE_LOCK + ")");
+            table.setAutoCommit(false);
+            table.createStatement().execute("LOCK TABLE messages IN SHARE MODE");
+            // Its batch takes the advisory lock at 3 s and then waits for the table: its time runs
+            // out (5 s) inside the transaction.
+            CompletableFuture<JsonNode> inBatch = c.emitAsync("SEND_MESSAGE", Map.of("content", "refused_in_batch"));
+            Thread.sleep(500);
+            // Queued behind that batch the whole time: its time runs out (5.5 s) in the queue.
+            CompletableFuture<JsonNode> queued = c.emitAsync("SEND_MESSAGE", Map.of("content", "refused_in_queue"));
+            Thread.sleep(2_500);
+            advisory.createStatement().execute("SELECT pg_advisory_unlock(" + BatchingMessageWriter.WRITE_LOCK + ")");
+            assertThat(ChatClient.errorCode(inBatch.get(10, TimeUnit.SECONDS))).isEqualTo("SERVICE_UNAVAILABLE");
+            assertThat(ChatClient.errorCode(queued.get(10, TimeUnit.SECONDS))).isEqualTo("SERVICE_UNAVAILABLE");
+            Thread.sleep(500);
+            table.commit(); // the batch goes on now, 1.5 s before its INSERT would hit the statement timeout
+
+            JsonNode after = c.send("after");
+            try (Connection sql = app.sql(); var rs = sql.createStatement().executeQuery(
+                    "SELECT content FROM messages WHERE content LIKE 'refused\\_%' OR content = 'after'")) {
+                List<String> stored = new ArrayList<>();
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+                assertThat(stored).as("a refusal means not stored").containsExactly("after");
+            }
+            List<String> announced = new ArrayList<>();
+            for (JsonNode m : c.drain("NEW_MESSAGE", Duration.ofMillis(300))) {
+                announced.add(m.get("content").asText());
+            }
+            assertThat(announced).as("nor announced").doesNotContain("refused_in_batch", "refused_in_queue")
+                    .contains(after.get("content").asText());
         }
     }
 }

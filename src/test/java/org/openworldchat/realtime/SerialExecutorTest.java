@@ -47,6 +47,38 @@ class SerialExecutorTest {
         }
     }
 
+    /**
+     * A server that stops shuts its shared executor down while sockets still have events queued:
+     * each is still run (and so answered), even past the fair share, where a run would normally
+     * queue itself again; a new event is refused and never runs later.
+     */
+    @Test
+    void everyAcceptedEventRunsWhileTheSharedExecutorStops() throws Exception {
+        ExecutorService shared = Executors.newVirtualThreadPerTaskExecutor();
+        SerialExecutor serial = new SerialExecutor(shared, 64);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        serial.execute(() -> {
+            started.countDown();
+            await(release);
+            ran.add(0);
+        });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        int queued = 3 * SerialExecutor.FAIR_SHARE;
+        for (int i = 1; i <= queued; i++) {
+            int n = i;
+            serial.execute(() -> ran.add(n));
+        }
+        shared.shutdown();
+        release.countDown();
+        assertThat(shared.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).hasSize(queued + 1).isSorted();
+        assertThat(serial.pending()).isZero();
+        assertThatThrownBy(() -> serial.execute(() -> ran.add(99))).isInstanceOf(RejectedExecutionException.class);
+        assertThat(serial.pending()).as("the refused event is not kept").isZero();
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);

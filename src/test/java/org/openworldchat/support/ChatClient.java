@@ -56,6 +56,7 @@ public final class ChatClient implements AutoCloseable {
 
     private final Socket socket;
     private final Map<String, BlockingQueue<JsonNode>> received = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
     private volatile String issuedCookie;
 
     private ChatClient(Socket socket) {
@@ -110,6 +111,8 @@ public final class ChatClient implements AutoCloseable {
     }
 
     private void listen() {
+        // On the client's one event thread, after every ack that arrived before the connection ended.
+        socket.on(Socket.EVENT_DISCONNECT, args -> disconnected.complete(null));
         socket.io().on(Manager.EVENT_TRANSPORT, args -> {
             Transport transport = (Transport) args[0];
             transport.on(Transport.EVENT_RESPONSE_HEADERS, h -> {
@@ -239,6 +242,14 @@ public final class ChatClient implements AutoCloseable {
 
     public boolean connected() {
         return socket.connected();
+    }
+
+    /**
+     * Completes when the connection ends, whoever ends it. The client runs acks and this on one
+     * thread in arrival order, so an ack still pending then was never answered on this connection.
+     */
+    public CompletableFuture<Void> disconnected() {
+        return disconnected;
     }
 
     private BlockingQueue<JsonNode> queue(String event) {

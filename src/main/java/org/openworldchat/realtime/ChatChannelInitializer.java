@@ -1,6 +1,8 @@
 package org.openworldchat.realtime;
 
+import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.namespace.NamespacesHub;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
@@ -61,6 +63,12 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         engineSessions.useLibraryTable(LibraryWorkarounds.sessions(this));
         this.sessionClaim = engineSessions.claim();
         this.connectWatch = engineSessions.connectWatch();
+    }
+
+    @Override
+    public void start(Configuration configuration, NamespacesHub namespacesHub) {
+        super.start(configuration, namespacesHub);
+        LibraryWorkarounds.keepPacketsPastThePollingLimit(this, configuration);
     }
 
     @Override

@@ -18,7 +18,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  * neither kind ever ended while its peer stayed quiet or kept answering pings.
  */
 final class EngineSessions {
+
+    /** How long a socket that left the namespace may keep its connection before it is closed. */
+    private static final Executor LEAVE_GRACE = CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS);
 
     /** The address whose place the handshake on this channel took, until a session holds it. */
     private static final AttributeKey<String> RESERVED = AttributeKey.valueOf("owc.reservedPlace");
@@ -107,7 +112,14 @@ final class EngineSessions {
         release(client.getSessionId());
         ClientHead head = headOf(client);
         if (head != null && head.isConnected()) {
-            head.disconnect();
+            // A client that sent "41" closes its transport itself a moment later; closing first
+            // would reset a connection whose close frame is already on its way (proxies log each
+            // such reset as an error). One that keeps the connection is closed after the grace.
+            LEAVE_GRACE.execute(() -> {
+                if (head.isConnected()) {
+                    head.disconnect();
+                }
+            });
         }
     }
 

@@ -1,9 +1,12 @@
 package org.openworldchat.realtime;
 
+import com.corundumstudio.socketio.Configuration;
 import com.corundumstudio.socketio.HandshakeData;
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.handler.ClientsBox;
+import com.corundumstudio.socketio.handler.EncoderHandler;
+import com.corundumstudio.socketio.protocol.PacketEncoder;
 import com.corundumstudio.socketio.scheduler.CancelableScheduler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -42,6 +45,23 @@ final class LibraryWorkarounds {
     /** The library's timers (first data, pings, acks), which its API does not expose. */
     static CancelableScheduler timers(SocketIOChannelInitializer initializer) {
         return (CancelableScheduler) field(initializer, "scheduler");
+    }
+
+    /**
+     * Swaps the encoder of the library's response handler for {@link PollingPacketEncoder}, which
+     * no longer drops a packet from every long-polling answer that reaches the answer's limit.
+     * The handler exists once the initializer has started.
+     */
+    static void keepPacketsPastThePollingLimit(SocketIOChannelInitializer initializer, Configuration configuration) {
+        EncoderHandler handler = (EncoderHandler) field(initializer, "encoderHandler");
+        try {
+            Field encoder = EncoderHandler.class.getDeclaredField("encoder");
+            encoder.setAccessible(true);
+            PacketEncoder library = (PacketEncoder) encoder.get(handler);
+            encoder.set(handler, new PollingPacketEncoder(configuration, library.getJsonSupport()));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this netty-socketio version has no encoder in its EncoderHandler", e);
+        }
     }
 
     private static Object field(SocketIOChannelInitializer initializer, String name) {

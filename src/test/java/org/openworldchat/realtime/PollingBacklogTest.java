@@ -62,6 +62,36 @@ class PollingBacklogTest {
         assertThat(poll.json().get("message").asText()).isEqualTo("Session ID unknown");
     }
 
+    @Test
+    void aPollingClientFarBehindGetsEveryPacketInOrder() throws Exception {
+        String sid = pollingClientInTheRoom();
+        int sent = 130; // several answers' worth: the library puts at most 50 packets in one
+        try (ChatClient loud = app.writer("behind_loud")) {
+            for (int i = 0; i < sent; ) {
+                List<CompletableFuture<JsonNode>> round = new ArrayList<>();
+                for (int k = 0; k < 10 && i < sent; k++, i++) {
+                    round.add(loud.emitAsync("SEND_MESSAGE", Map.of("content", "queued " + i)));
+                }
+                for (CompletableFuture<JsonNode> ack : round) {
+                    ChatClient.ok(ack.get(10, TimeUnit.SECONDS));
+                }
+            }
+        }
+        List<Integer> received = new ArrayList<>();
+        Pattern queued = Pattern.compile("\"content\":\"queued (\\d+)\"");
+        for (int poll = 0; poll < 20 && (received.isEmpty() || received.get(received.size() - 1) < sent - 1); poll++) {
+            Matcher m = queued.matcher(app.http().get(POLLING + "&sid=" + sid).body());
+            while (m.find()) {
+                received.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            all.add(i);
+        }
+        assertThat(received).as("every broadcast, once, in order").isEqualTo(all);
+    }
+
     /** Opens a long-polling session, joins the chat, takes the answer, and returns its sid. */
     private static String pollingClientInTheRoom() {
         Http.Reply open = app.http().get(POLLING);

@@ -33,8 +33,14 @@ public final class PresenceService implements AutoCloseable {
     private final PresenceEvents events;
     private final ScheduledExecutorService ticker;
     private final Duration interval;
-    private Presence.Counts announced = new Presence.Counts(0, 0);
+    private volatile Presence.Counts announced = new Presence.Counts(0, 0);
     private long announcedAtNanos = System.nanoTime();
+    /**
+     * Set when a socket was told counts other than the last announced ones (in its JOIN_CHAT
+     * answer): the next tick announces even if the counts are back to the last announced values,
+     * which that socket never heard.
+     */
+    private volatile boolean toldOtherwise;
 
     public PresenceService(Presence store, PresenceEvents events, Duration interval) {
         this.store = store;
@@ -57,16 +63,23 @@ public final class PresenceService implements AutoCloseable {
         store.leave(socketId);
     }
 
+    /** The counts now, for a socket that is told them directly (a JOIN_CHAT answer). */
     public Presence.Counts counts() {
-        return store.counts();
+        Presence.Counts now = store.counts();
+        if (!now.equals(announced)) {
+            toldOtherwise = true;
+        }
+        return now;
     }
 
     private void tick() {
         try {
+            boolean owed = toldOtherwise;
             Presence.Counts now = store.counts();
             long nowNanos = System.nanoTime();
-            if (!now.equals(announced)
+            if ((owed || !now.equals(announced))
                     && nowNanos - announcedAtNanos >= spacing(announced.watching(), interval).toNanos()) {
+                toldOtherwise = false;
                 announced = now;
                 announcedAtNanos = nowNanos;
                 events.countsChanged(now);

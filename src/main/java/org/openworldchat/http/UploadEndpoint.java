@@ -77,8 +77,9 @@ public final class UploadEndpoint implements Endpoint {
         HttpPostRequestDecoder decoder;
         try {
             decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request);
-        } catch (DecoderException | IllegalArgumentException e) {
-            // A form it cannot read, a charset that does not exist, over its field limits.
+        } catch (DecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // A form it cannot read, a charset that does not exist, over its field limits, an
+            // empty boundary (Netty reads its first character).
             request.release();
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
         }
@@ -93,8 +94,9 @@ public final class UploadEndpoint implements Endpoint {
             return upload.get();
         } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The form has too many fields");
-        } catch (DecoderException | IllegalArgumentException e) {
-            // Malformed framing, a part header too long to buffer, a charset that does not exist.
+        } catch (DecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            // Malformed framing, a part header too long to buffer, a charset that does not exist,
+            // an empty boundary.
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The multipart body is malformed");
         } finally {
             decoder.destroy();

@@ -179,7 +179,8 @@ class HostileInputTest {
         for (String[] form : new String[][] {
                 {"multipart/form-data; boundary=b", fields.toString()},
                 {"application/x-www-form-urlencoded", "x".repeat(5000)},
-                {"multipart/form-data; boundary=b; charset=no-such-charset", "--b--\r\n"}}) {
+                {"multipart/form-data; boundary=b; charset=no-such-charset", "--b--\r\n"},
+                {"multipart/form-data; boundary=", "x"}}) {
             Http.Reply reply = http.send(java.net.http.HttpRequest.newBuilder(URI.create(app.baseUrl() + "/api/uploads"))
                     .header("Cookie", cookie).header("Content-Type", form[0])
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form[1])).build());

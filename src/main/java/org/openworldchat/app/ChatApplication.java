@@ -106,7 +106,7 @@ public final class ChatApplication implements AutoCloseable {
         metrics.gauge("owc.image.store.up", "1 when the image store (the S3 bucket or the upload directory) answers, else 0",
                 () -> images.ping() ? 1 : 0);
         RateLimits limits = new RateLimits(infrastructure.limiter());
-        UploadService uploads = new UploadService(database.jdbi(), infrastructure.storage(), clock,
+        UploadService uploads = new UploadService(database.jdbi(), images, clock,
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),
@@ -115,7 +115,7 @@ public final class ChatApplication implements AutoCloseable {
                 afterWrites, metrics);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());
         OriginPolicy origins = new OriginPolicy(config.publicBaseUrl(), config.corsOrigins());
-        RetentionJob retention = new RetentionJob(database.jdbi(), infrastructure.storage(), expiry, clock, nodeName());
+        RetentionJob retention = new RetentionJob(database.jdbi(), images, expiry, clock, nodeName());
 
         List<HealthEndpoints.Check> checks = new ArrayList<>();
         checks.add(new HealthCheck("database", database::ping));

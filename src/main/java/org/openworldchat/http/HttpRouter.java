@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Stream;
@@ -149,7 +148,11 @@ public final class HttpRouter {
     }
 
     private HttpReply counted(ChatException refusal) {
-        ErrorMapper.ErrorBody error = ErrorMapper.describe(refusal);
+        return counted(ErrorMapper.describe(refusal));
+    }
+
+    /** Every refusal's answer: counted in the metrics under its code. */
+    private HttpReply counted(ErrorMapper.ErrorBody error) {
         metrics.refused(error.code());
         return Json.error(error);
     }
@@ -176,10 +179,7 @@ public final class HttpRouter {
             if (byMethod == null) {
                 throw new ChatException(ErrorCode.NOT_FOUND);
             }
-            Endpoint endpoint = Optional.ofNullable(byMethod.get(call.method()))
-                    .or(() -> HttpMethod.HEAD.equals(call.method())
-                            ? Optional.ofNullable(byMethod.get(HttpMethod.GET)) : Optional.empty())
-                    .orElse(null);
+            Endpoint endpoint = endpointIn(byMethod, call.method());
             if (endpoint == null) {
                 return refusal(call, new ChatException(ErrorCode.METHOD_NOT_ALLOWED))
                         .withHeader(HttpHeaderNames.ALLOW, methods(byMethod));
@@ -192,11 +192,10 @@ public final class HttpRouter {
 
     private HttpReply refusal(HttpCall call, Exception e) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
-        metrics.refused(error.code());
         if (error.unexpected()) {
             log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
         }
-        return Json.error(error);
+        return counted(error);
     }
 
     /** The methods a path takes (HEAD wherever GET), as {@code Allow} and CORS preflights name them. */
@@ -213,12 +212,14 @@ public final class HttpRouter {
                 .withHeader(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
     }
 
-    /** The endpoint that would handle this method and path (HEAD as GET), or null. */
+    /** The endpoint that would handle this method and path, or null. */
     private Endpoint endpointFor(HttpMethod method, String path) {
         Map<HttpMethod, Endpoint> byMethod = routesFor(path);
-        if (byMethod == null) {
-            return null;
-        }
+        return byMethod == null ? null : endpointIn(byMethod, method);
+    }
+
+    /** A path's endpoint for a method (HEAD is answered by GET), or null. */
+    private static Endpoint endpointIn(Map<HttpMethod, Endpoint> byMethod, HttpMethod method) {
         Endpoint endpoint = byMethod.get(method);
         return endpoint != null || !HttpMethod.HEAD.equals(method) ? endpoint : byMethod.get(HttpMethod.GET);
     }

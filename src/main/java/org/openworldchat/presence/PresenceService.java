@@ -63,8 +63,13 @@ public final class PresenceService implements AutoCloseable {
         store.leave(socketId);
     }
 
-    /** The counts now, for a socket that is told them directly (a JOIN_CHAT answer). */
+    /** The counts now (for the metrics; they announce nothing). */
     public Presence.Counts counts() {
+        return store.counts();
+    }
+
+    /** The counts now, for a socket that is told them directly (a JOIN_CHAT answer). */
+    public Presence.Counts countsToTell() {
         Presence.Counts now = store.counts();
         if (!now.equals(announced)) {
             toldOtherwise = true;

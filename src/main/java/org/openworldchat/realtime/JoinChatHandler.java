@@ -46,7 +46,7 @@ final class JoinChatHandler implements EventHandler {
             presence.activate(guest.guestId());
         }
         List<Message> history = messages.historyForJoin(since);
-        Presence.Counts counts = presence.counts();
+        Presence.Counts counts = presence.countsToTell();
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("guestId", guest.guestId().toString());
         ack.put("username", guest.username().orElse(null));

@@ -28,6 +28,7 @@ import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.presence.PresenceService;
+import org.openworldchat.ratelimit.AddressKeys;
 import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
@@ -137,7 +138,7 @@ public final class ChatApplication implements AutoCloseable {
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(metrics));
         try {
             realtime.start(new RealtimeServer.Services(guests, messages, reactions, presence), router, cookie, origins,
-                    new ClientAddress(config.trustProxy()));
+                    new ClientAddress(config.trustProxy(), new AddressKeys(secret)));
         } catch (RuntimeException e) {
             presence.close();
             messages.close();

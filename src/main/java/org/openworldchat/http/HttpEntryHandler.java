@@ -26,6 +26,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
     private final HttpRouter router;
     private final String socketIoPath;
+    private final ClientAddress addresses;
     private boolean passing;
     private HttpRequest current;
     private QueryStringDecoder currentTarget;
@@ -38,9 +39,10 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private boolean refusalWritten;
     private boolean drained;
 
-    public HttpEntryHandler(HttpRouter router, String socketIoPath) {
+    public HttpEntryHandler(HttpRouter router, String socketIoPath, ClientAddress addresses) {
         this.router = router;
         this.socketIoPath = socketIoPath;
+        this.addresses = addresses;
     }
 
     @Override
@@ -180,7 +182,8 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         byte[] bytes = ByteBufUtil.getBytes(body);
         releaseBody();
         QueryStringDecoder query = currentTarget;
-        HttpCall call = new HttpCall(request.method(), query.path(), query.parameters(), request.headers(), bytes);
+        HttpCall call = new HttpCall(request.method(), query.path(), query.parameters(), request.headers(), bytes,
+                addresses.of(ctx.channel().remoteAddress(), request.headers()));
         router.dispatch(ctx.channel(), call, HttpUtil.isKeepAlive(request));
     }
 

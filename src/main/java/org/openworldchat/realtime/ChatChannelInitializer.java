@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.util.List;
+import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
 
@@ -37,6 +38,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
 
     private final HttpRouter router;
+    private final ClientAddress addresses;
     private final HandshakeCookieHandler handshakeCookies;
     private final String socketIoPath;
     private final UpgradeFlushHandler upgradeFlush = new UpgradeFlushHandler();
@@ -52,9 +54,10 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final EngineSessions.Claim sessionClaim;
     private final EngineSessions.ConnectWatch connectWatch;
 
-    ChatChannelInitializer(HttpRouter router, HandshakeCookieHandler handshakeCookies, EngineSessions engineSessions,
-                           ReadThrottle readThrottle, String socketIoPath) {
+    ChatChannelInitializer(HttpRouter router, ClientAddress addresses, HandshakeCookieHandler handshakeCookies,
+                           EngineSessions engineSessions, ReadThrottle readThrottle, String socketIoPath) {
         this.router = router;
+        this.addresses = addresses;
         this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
@@ -82,7 +85,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addAfter(HTTP_REQUEST_DECODER, HTTP_ENCODER, new HttpResponseEncoder());
         pipeline.addFirst(SLOW_CONSUMERS, slowConsumers);
         pipeline.addAfter(HTTP_REQUEST_DECODER, "owcFirstRequest", firstRequest);
-        pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath));
+        pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath, addresses));
         // Between the encoder and the aggregator, so it also sees the aggregator's 413.
         pipeline.addAfter(HTTP_ENCODER, SECURITY_HEADERS, securityHeaders);
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.openworldchat.ratelimit.AddressKey;
 
 /**
  * The Engine.IO sessions of this node and their places in the per-address limit.
@@ -68,11 +69,11 @@ final class EngineSessions {
     }
 
     /** Takes a place for the handshake arriving on the channel; false when the address has none left. */
-    boolean reserve(Channel channel, String address) {
-        if (!limiter.reserve(address)) {
+    boolean reserve(Channel channel, AddressKey address) {
+        if (!limiter.reserve(address.host())) {
             return false;
         }
-        channel.attr(RESERVED).set(address);
+        channel.attr(RESERVED).set(address.host());
         return true;
     }
 

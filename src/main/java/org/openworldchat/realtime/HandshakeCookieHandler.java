@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import com.corundumstudio.socketio.SocketIOClient;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.openworldchat.contract.ErrorCode;
@@ -20,6 +22,7 @@ import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.OriginPolicy;
+import org.openworldchat.ratelimit.AddressKey;
 
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
@@ -40,6 +43,8 @@ import org.openworldchat.http.OriginPolicy;
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
 
     static final String TRUSTED_GUEST_HEADER = "x-owc-verified-guest";
+    /** The keyed hash of the client's address, for the socket's context; stripped from incoming requests like the guest. */
+    static final String TRUSTED_ADDRESS_HEADER = "x-owc-verified-address";
     private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
     /** The methods Engine.IO's transports take: polling GETs and POSTs, and CORS preflights. */
     private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
@@ -67,6 +72,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest request) {
             request.headers().remove(TRUSTED_GUEST_HEADER);
+            request.headers().remove(TRUSTED_ADDRESS_HEADER);
             if (!origins.allows(request.headers())) {
                 ReferenceCountUtil.release(msg);
                 refusals.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
@@ -85,7 +91,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                     refusals.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
                     return;
                 }
-                String address = addresses.of(ctx.channel().remoteAddress(), request.headers());
+                AddressKey address = addresses.of(ctx.channel().remoteAddress(), request.headers());
                 if (!sessions.reserve(ctx.channel(), address)) {
                     ReferenceCountUtil.release(msg);
                     refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
@@ -98,6 +104,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                         return issued.guestId();
                     });
                     request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+                    request.headers().set(TRUSTED_ADDRESS_HEADER, address.host() + address.network().map(n -> " " + n).orElse(""));
                     super.channelRead(ctx, msg); // the library makes its session of it here, or refuses it
                 } finally {
                     sessions.handshakeDone(ctx.channel());
@@ -134,6 +141,13 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     /** From now on every handshake is refused: the server is stopping. */
     void stopTaking() {
         stopping = true;
+    }
+
+    /** The address key the handshake put in the session's store (see {@link #TRUSTED_ADDRESS_HEADER}). */
+    static AddressKey addressOf(SocketIOClient client) {
+        Object stored = client.get(SocketContext.ADDRESS);
+        String[] parts = String.valueOf(stored).split(" ", 2);
+        return new AddressKey(parts[0], parts.length > 1 ? Optional.of(parts[1]) : Optional.empty());
     }
 
     private boolean isHandshake(HttpRequest request) {

@@ -103,8 +103,9 @@ public final class RealtimeServer {
         config.setExceptionListener(new QuietExceptionListener());
         config.setAuthorizationListener(data -> {
             String guestId = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_GUEST_HEADER);
-            return guestId == null ? AuthorizationResult.FAILED_AUTHORIZATION
-                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId));
+            String address = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_ADDRESS_HEADER);
+            return guestId == null || address == null ? AuthorizationResult.FAILED_AUTHORIZATION
+                    : new AuthorizationResult(true, Map.of(SocketContext.GUEST_ID, guestId, SocketContext.ADDRESS, address));
         });
         SocketConfig socketConfig = new SocketConfig();
         socketConfig.setReuseAddress(true);
@@ -153,7 +154,8 @@ public final class RealtimeServer {
             if (!engineSessions.socketConnected(client)) {
                 return;
             }
-            sockets.add(client, new SocketContext(client, guestOf(client), executor, MAX_PENDING_EVENTS_PER_SOCKET));
+            sockets.add(client, new SocketContext(client, guestOf(client), HandshakeCookieHandler.addressOf(client),
+                    executor, MAX_PENDING_EVENTS_PER_SOCKET));
             LibraryWorkarounds.forgetHandshakeDetails(client.getHandshakeData());
         });
         server.addDisconnectListener(client -> {
@@ -169,7 +171,7 @@ public final class RealtimeServer {
             }
         });
         this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router);
-        server.setPipelineFactory(new ChatChannelInitializer(router, handshakes,
+        server.setPipelineFactory(new ChatChannelInitializer(router, addresses, handshakes,
                 engineSessions, new ReadThrottle(sockets), CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.

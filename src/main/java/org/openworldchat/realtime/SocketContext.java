@@ -6,29 +6,38 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import org.openworldchat.contract.ServerEvent;
 import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.ratelimit.AddressKey;
 
 /** One connected socket as the event handlers see it: whose it is, and what can be done to it. */
 final class SocketContext {
 
     static final String GUEST_ID = "guestId";
+    static final String ADDRESS = "owcAddress";
     /** Answers of one socket that may wait for their writes at once (a client pipelining sends). */
     static final int MAX_WAITING_WRITES = 16;
 
     private final SocketIOClient client;
     private final UUID guestId;
+    private final AddressKey address;
     private final SerialExecutor executor;
     private final Semaphore writeSlots = new Semaphore(MAX_WAITING_WRITES);
     private volatile boolean joined;
     private volatile boolean closed;
 
-    SocketContext(SocketIOClient client, UUID guestId, Executor shared, int maxPendingEvents) {
+    SocketContext(SocketIOClient client, UUID guestId, AddressKey address, Executor shared, int maxPendingEvents) {
         this.client = client;
         this.guestId = guestId;
+        this.address = address;
         this.executor = new SerialExecutor(shared, maxPendingEvents);
     }
 
     UUID guestId() {
         return guestId;
+    }
+
+    /** The keyed hash of the address that opened this socket's session. */
+    AddressKey address() {
+        return address;
     }
 
     String socketId() {

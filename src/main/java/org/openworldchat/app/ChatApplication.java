@@ -107,7 +107,7 @@ public final class ChatApplication implements AutoCloseable {
         metrics.gauge("owc.image.store.up", "1 when the image store (the S3 bucket or the upload directory) answers, else 0",
                 () -> images.ping() ? 1 : 0);
         RateLimits limits = new RateLimits(infrastructure.limiter());
-        UploadService uploads = new UploadService(database.jdbi(), images, clock,
+        UploadService uploads = new UploadService(database.jdbi(), images, clock, expiry,
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),

@@ -50,7 +50,7 @@ public final class UploadEndpoint implements Endpoint {
             uploads.countRefused(guestId);
             throw refused;
         }
-        UploadService.Uploaded uploaded = uploads.upload(guestId, file);
+        UploadService.Uploaded uploaded = uploads.upload(guestId, call.address(), file);
         metrics.imageUploaded();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("imageUrl", uploaded.imageUrl());

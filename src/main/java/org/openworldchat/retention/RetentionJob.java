@@ -8,6 +8,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.upload.ObjectStorage;
+import org.openworldchat.upload.UploadService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -23,7 +24,7 @@ public final class RetentionJob {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
 
     /** An image is kept this long after its upload even when unattached: the uploader is about to send it. */
-    static final Duration IMAGE_GRACE = Duration.ofHours(1);
+    static final Duration IMAGE_GRACE = UploadService.UNSENT_IMAGE_LIFETIME;
     static final Duration GUEST_INACTIVITY = Duration.ofDays(30);
     /** Slots older than this are never run again, so their rows in {@code retention_runs} can go. */
     static final Duration RUN_HISTORY = Duration.ofDays(30);

@@ -1,10 +1,9 @@
 package org.openworldchat.upload;
 
 import java.util.Arrays;
-import java.util.concurrent.Semaphore;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.openworldchat.contract.ChatException;
-import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.ratelimit.AddressKey;
 
 /**
  * Turns an uploaded file into an image safe to store and show: its type judged from its bytes,
@@ -18,61 +17,60 @@ final class ImageSanitizer {
     }
 
     /**
-     * A decode holds a full raster (100 MB or more at the pixel limit), so at most this many run
-     * at once; the server has one sanitizer, however many uploads arrive together.
+     * A decode holds a core and a raster, so at most this many run at once; the server has one
+     * sanitizer, however many uploads arrive together.
      */
     static final int CONCURRENT_DECODES = 2;
+    /** Decodes one address may have waiting for their turn; more are refused RATE_LIMITED. */
+    static final int MAX_WAITING_PER_ADDRESS = 2;
+    /** The longest a decode waits for its turn before the upload is refused SERVICE_UNAVAILABLE. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(15);
 
     private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
     private static final byte[] RIFF = {'R', 'I', 'F', 'F'};
     private static final byte[] WEBP = {'W', 'E', 'B', 'P'};
 
-    private final Semaphore decodePermits;
+    private final DecodeScheduler decoder;
 
     ImageSanitizer() {
-        this(new Semaphore(CONCURRENT_DECODES, true));
+        this(new DecodeScheduler(CONCURRENT_DECODES, MAX_WAITING_PER_ADDRESS, MAX_WAIT, System::nanoTime));
     }
 
-    ImageSanitizer(Semaphore decodePermits) {
-        this.decodePermits = decodePermits;
+    ImageSanitizer(DecodeScheduler decoder) {
+        this.decoder = decoder;
     }
 
-    Sanitized sanitize(byte[] file) {
+    /** @param address whose turn at the decoder this is (see {@link DecodeScheduler}) */
+    Sanitized sanitize(byte[] file, AddressKey address) {
         ImageType type = typeOf(file);
         return switch (type) {
-            case JPEG -> jpeg(file);
-            case PNG -> stripAndDecode(type, PngImage.size(file).checked(), PngImage::strip, file);
-            case WEBP -> stripAndDecode(type, WebpImage.size(file).checked(), WebpImage::strip, file);
+            case JPEG -> jpeg(file, address);
+            case PNG -> stripAndDecode(type, PngImage.size(file).checked(), PngImage::strip, file, address);
+            case WEBP -> stripAndDecode(type, WebpImage.size(file).checked(), WebpImage::strip, file, address);
         };
     }
 
-    private Sanitized jpeg(byte[] file) {
+    private Sanitized jpeg(byte[] file, AddressKey address) {
         ImageSize stored = JpegSegments.frameSize(file).checked();
         JpegMetadata.Cleaned cleaned = JpegMetadata.clean(file);
-        decode(ImageType.JPEG, cleaned.data());
+        decode(ImageType.JPEG, cleaned.data(), stored, address);
         ImageSize shown = cleaned.swapsSides() ? stored.swapped() : stored;
         return sanitized(ImageType.JPEG, cleaned.data(), shown);
     }
 
-    private Sanitized stripAndDecode(ImageType type, ImageSize size, UnaryOperator<byte[]> strip, byte[] file) {
+    private Sanitized stripAndDecode(ImageType type, ImageSize size, UnaryOperator<byte[]> strip, byte[] file,
+                                     AddressKey address) {
         byte[] clean = strip.apply(file);
-        decode(type, clean);
+        decode(type, clean, size, address);
         return sanitized(type, clean, size);
     }
 
     /** Decodes what will be stored, not the upload, so the stripping is proven harmless too. */
-    private void decode(ImageType type, byte[] data) {
-        try {
-            decodePermits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatException(ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.SERVICE_UNAVAILABLE.defaultMessage(), e);
-        }
-        try {
-            ImageDecoder.decodeFully(type, data);
-        } finally {
-            decodePermits.release();
-        }
+    private void decode(ImageType type, byte[] data, ImageSize size, AddressKey address) {
+        decoder.run(address, () -> {
+            ImageDecoder.decodeFully(type, data, size);
+            return null;
+        });
     }
 
     private static Sanitized sanitized(ImageType type, byte[] data, ImageSize size) {

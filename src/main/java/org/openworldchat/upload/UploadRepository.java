@@ -38,6 +38,24 @@ final class UploadRepository {
                 .one());
     }
 
+    /**
+     * Whether the image may be served: an unexpired message shows it, or no message does yet and
+     * it was uploaded after {@code unsentSince} (its uploader is about to send it). An image
+     * whose messages have all expired is gone for clients at once, before the cleanup deletes it.
+     */
+    boolean isServable(String key, Instant messagesCreatedAfter, Instant unsentSince) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM uploads u WHERE u.key = :key AND (
+                            EXISTS (SELECT 1 FROM messages m WHERE m.image_url = u.url AND m.created_at > :cutoff)
+                            OR (u.created_at > :unsentSince
+                                AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.image_url = u.url))))""")
+                .bind("key", key)
+                .bind("cutoff", messagesCreatedAfter.atOffset(ZoneOffset.UTC))
+                .bind("unsentSince", unsentSince.atOffset(ZoneOffset.UTC))
+                .mapTo(Boolean.class)
+                .one());
+    }
+
     void attach(String key, UUID messageId) {
         jdbi.useHandle(h -> h.createUpdate(
                         "UPDATE uploads SET message_id = :messageId WHERE key = :key AND message_id IS NULL")

@@ -3,14 +3,17 @@ package org.openworldchat.upload;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.ratelimit.AddressKey;
 import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.message.ImageOwnership;
+import org.openworldchat.message.MessageExpiry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,11 @@ public final class UploadService implements ImageOwnership {
     public static final int MAX_BYTES = 5 * 1024 * 1024;
     /** The path under which images are served; the URL a client gets is the base URL plus this plus the key. */
     public static final String PATH_PREFIX = "/uploads/";
+    /**
+     * How long an image no message shows is kept (and served, so its uploader can preview it)
+     * after its upload: the uploader is about to send it. The retention job deletes it after that.
+     */
+    public static final Duration UNSENT_IMAGE_LIFETIME = Duration.ofHours(1);
 
     /** What the client is told about its stored image. */
     public record Uploaded(String imageUrl, String contentType, int size, int width, int height) {
@@ -34,12 +42,14 @@ public final class UploadService implements ImageOwnership {
     private final ObjectStorage storage;
     private final ImageSanitizer sanitizer = new ImageSanitizer();
     private final Clock clock;
+    private final MessageExpiry expiry;
     private final String urlPrefix;
     private final SecureRandom random = new SecureRandom();
 
     /** @param publicBaseUrl the server's own origin for absolute image URLs, or empty for root-relative ones */
-    public UploadService(Jdbi jdbi, ObjectStorage storage, Clock clock, Optional<String> publicBaseUrl,
-                         RateLimits limits) {
+    public UploadService(Jdbi jdbi, ObjectStorage storage, Clock clock, MessageExpiry expiry,
+                         Optional<String> publicBaseUrl, RateLimits limits) {
+        this.expiry = expiry;
         this.repository = new UploadRepository(jdbi);
         this.limits = limits;
         this.storage = storage;
@@ -52,9 +62,10 @@ public final class UploadService implements ImageOwnership {
         limits.check(RateLimit.UPLOAD, guestId);
     }
 
-    public Uploaded upload(UUID guestId, byte[] file) {
+    /** @param address the uploader's address, whose turn at the image decoder this is */
+    public Uploaded upload(UUID guestId, AddressKey address, byte[] file) {
         limits.check(RateLimit.UPLOAD, guestId);
-        ImageSanitizer.Sanitized image = sanitizer.sanitize(file);
+        ImageSanitizer.Sanitized image = sanitizer.sanitize(file, address);
         String key = newKey(image.type());
         try {
             storage.put(key, image.data(), image.type().contentType());
@@ -68,7 +79,16 @@ public final class UploadService implements ImageOwnership {
         return new Uploaded(url, image.type().contentType(), image.data().length, image.width(), image.height());
     }
 
-    /** The stored image for a key taken from a URL path, for serving. */
+    /**
+     * Whether the image under a key taken from a URL path may be served now: one an unexpired
+     * message shows, or one not sent yet within {@link #UNSENT_IMAGE_LIFETIME} of its upload.
+     */
+    public boolean isServable(String key) {
+        return LocalDiskObjectStorage.KEY.matcher(key).matches()
+                && repository.isServable(key, expiry.cutoff(), clock.instant().minus(UNSENT_IMAGE_LIFETIME));
+    }
+
+    /** The stored image for a key taken from a URL path, for serving once {@link #isServable} said so. */
     public Optional<ObjectStorage.StoredObject> read(String key) {
         if (!LocalDiskObjectStorage.KEY.matcher(key).matches()) {
             return Optional.empty();

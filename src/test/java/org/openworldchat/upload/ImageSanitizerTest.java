@@ -1,7 +1,6 @@
 package org.openworldchat.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.openworldchat.upload.CraftedImages.ascii;
@@ -28,9 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import org.apache.commons.imaging.Imaging;
 import org.apache.commons.imaging.formats.jpeg.JpegImageMetadata;
@@ -38,6 +34,7 @@ import org.apache.commons.imaging.formats.tiff.TiffField;
 import org.apache.commons.imaging.formats.tiff.TiffImageMetadata;
 import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
 import org.junit.jupiter.api.Test;
+import org.openworldchat.ratelimit.AddressKey;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openworldchat.contract.ChatException;
@@ -56,6 +53,8 @@ class ImageSanitizerTest {
     private static final int APP2 = 0xE2;
     private static final int APP14 = 0xEE;
 
+    static final AddressKey ADDRESS = new AddressKey("uploader", java.util.Optional.empty());
+
     private final ImageSanitizer sanitizer = new ImageSanitizer();
 
     // ---- JPEG ----
@@ -72,7 +71,7 @@ class ImageSanitizerTest {
         assertThat(before.getPhotoshop()).as("the upload really has IPTC").isNotNull();
         assertThat(Imaging.getXmpXml(upload)).contains("Secret Author");
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         assertThat(result.type()).isEqualTo(ImageType.JPEG);
         assertThat(result.width()).isEqualTo(64);
@@ -102,7 +101,7 @@ class ImageSanitizerTest {
     void jpegSizeIsAsDisplayedAndOrientationsFiveToEightSwapIt(int orientation) throws Exception {
         byte[] upload = CraftedImages.withExif(encode(picture(64, 48), "jpg"), orientation);
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         boolean quarterTurn = orientation >= 5;
         assertThat(result.width()).isEqualTo(quarterTurn ? 48 : 64);
@@ -117,7 +116,7 @@ class ImageSanitizerTest {
     void jpegWithoutMetadataGainsNoExifAndKeepsItsBytes() {
         byte[] plain = encode(picture(32, 32), "jpg");
 
-        Sanitized result = sanitizer.sanitize(plain);
+        Sanitized result = sanitizer.sanitize(plain, ADDRESS);
 
         assertThat(result.data()).isEqualTo(plain);
         assertThat(headerSegments(result.data())).extracting(Segment::marker).doesNotContain(APP1);
@@ -139,7 +138,7 @@ class ImageSanitizerTest {
         upload = CraftedImages.withSegment(upload, 0xEB, ascii("JP secret-c2pa-manifest"));
         upload = concat(upload, ascii("....ftypmp42 secret-motion-photo-video"));
 
-        byte[] clean = sanitizer.sanitize(upload).data();
+        byte[] clean = sanitizer.sanitize(upload, ADDRESS).data();
 
         assertThat(containsText(clean, "secret")).isFalse();
         assertThat(headerSegments(clean)).extracting(Segment::marker)
@@ -178,7 +177,7 @@ class ImageSanitizerTest {
         upload = CraftedImages.withSegment(upload, APP0, jfifWithThumbnail);
         assertThat(pixels(decode(upload))).as("the test file itself decodes").isEqualTo(pixels(decode(plain)));
 
-        byte[] clean = sanitizer.sanitize(upload).data();
+        byte[] clean = sanitizer.sanitize(upload, ADDRESS).data();
 
         assertThat(containsText(clean, "secret")).isFalse();
         assertThat(pixels(decode(clean))).isEqualTo(pixels(decode(plain)));
@@ -241,7 +240,7 @@ class ImageSanitizerTest {
                 srgbChunks.get(0), // chunk 1 of 2, without chunk 2
                 concat(ascii("ICC_PROFILE\0\1\1"), Arrays.copyOf(pycc, 4000))); // cut short
         for (byte[] payload : unreadable) {
-            Sanitized result = sanitizer.sanitize(CraftedImages.withSegment(plain, APP2, payload));
+            Sanitized result = sanitizer.sanitize(CraftedImages.withSegment(plain, APP2, payload), ADDRESS);
             assertThat(headerSegments(result.data())).extracting(Segment::marker).doesNotContain(APP2);
             assertThat(containsText(result.data(), "secret")).isFalse();
             assertThat(pixels(decode(result.data()))).isEqualTo(pixels(decode(plain)));
@@ -262,7 +261,7 @@ class ImageSanitizerTest {
                 Chunk.of("prVt", "private vendor data")));
         byte[] upload = CraftedImages.png(chunks);
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         assertThat(result.type()).isEqualTo(ImageType.PNG);
         assertThat(result.width()).isEqualTo(40);
@@ -288,7 +287,7 @@ class ImageSanitizerTest {
                 Chunk.of("XMP ", "<x:xmpmeta>Secret Author</x:xmpmeta>")));
         assertThat(decode(upload).getRGB(5, 5)).as("the test file itself decodes").isEqualTo(0xFF3366CC);
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         assertThat(result.type()).isEqualTo(ImageType.WEBP);
         assertThat(result.width()).isEqualTo(30);
@@ -311,7 +310,7 @@ class ImageSanitizerTest {
         byte[] upload = Base64.getDecoder().decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
         assertThat(decode(upload).getWidth()).isEqualTo(1);
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         assertThat(result.width()).isEqualTo(1);
         assertThat(result.height()).isEqualTo(1);
@@ -326,7 +325,7 @@ class ImageSanitizerTest {
                 CraftedImages.anmf(20, 10, CraftedImages.vp8lSolid(20, 10, 0xFF445566)),
                 Chunk.of("EXIF", "MM\0*\0\0\0\10SpyCam")));
 
-        Sanitized result = sanitizer.sanitize(upload);
+        Sanitized result = sanitizer.sanitize(upload, ADDRESS);
 
         assertThat(result.width()).isEqualTo(40);
         assertThat(result.height()).isEqualTo(30);
@@ -350,7 +349,7 @@ class ImageSanitizerTest {
                 CraftedImages.anmf(20, 10, second, Chunk.of("XMP ", "<x:xmpmeta>secret-author</x:xmpmeta>"))));
         assertThat(decode(upload).getRGB(0, 0)).as("the test file itself decodes").isEqualTo(0xFF112233);
 
-        byte[] clean = sanitizer.sanitize(upload).data();
+        byte[] clean = sanitizer.sanitize(upload, ADDRESS).data();
 
         assertThat(containsText(clean, "secret")).isFalse();
         List<Chunk> kept = CraftedImages.riffChunks(clean);
@@ -363,7 +362,7 @@ class ImageSanitizerTest {
         // An unknown chunk in a frame makes the decoder warn; dropped before the decode, it no longer gets the file refused.
         byte[] vendor = CraftedImages.riff(List.of(CraftedImages.vp8x(0x02, 40, 30), new Chunk("ANIM", anim),
                 CraftedImages.anmf(40, 30, first, Chunk.of("XYZW", "secret-vendor-data"))));
-        assertThat(CraftedImages.riffChunks(sanitizer.sanitize(vendor).data()).get(2))
+        assertThat(CraftedImages.riffChunks(sanitizer.sanitize(vendor, ADDRESS).data()).get(2))
                 .usingRecursiveComparison().isEqualTo(CraftedImages.anmf(40, 30, first));
     }
 
@@ -464,7 +463,7 @@ class ImageSanitizerTest {
      */
     @Test
     void tooManyPixelsAreRefusedBeforeAnyDecodeIsAttempted() {
-        Semaphore noDecodes = new Semaphore(0);
+        DecodeScheduler noDecodes = new DecodeScheduler(0, 100, Duration.ofMinutes(1), System::nanoTime);
         ImageSanitizer blocked = new ImageSanitizer(noDecodes);
         byte[] lossy = Base64.getDecoder().decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
         // The 1×1 lossy file from above, its VP8 frame header claiming 6000 × 5000.
@@ -479,18 +478,18 @@ class ImageSanitizerTest {
         files.forEach((format, file) -> {
             assertThat(file.length).as(format).isLessThan(1024);
             ChatException refused = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> assertThrows(ChatException.class, () -> blocked.sanitize(file)),
+                    () -> assertThrows(ChatException.class, () -> blocked.sanitize(file, ADDRESS)),
                     format + " was not refused before decoding");
             assertThat(refused.code()).as(format).isEqualTo(ErrorCode.INVALID_IMAGE);
             assertThat(refused.getMessage()).as(format).contains("too many pixels");
         });
-        assertThat(noDecodes.hasQueuedThreads()).isFalse();
+        assertThat(noDecodes.waiting()).isZero();
     }
 
     @Test
     void malformedWebpIsInvalid() {
         byte[] good = CraftedImages.riff(List.of(new Chunk("VP8L", CraftedImages.vp8lSolid(10, 10, 0xFF00FF00))));
-        assertThat(sanitizer.sanitize(good).width()).isEqualTo(10);
+        assertThat(sanitizer.sanitize(good, ADDRESS).width()).isEqualTo(10);
         assertThat(refusal(sanitizer, Arrays.copyOf(good, good.length - 4))).as("cut short")
                 .isEqualTo(ErrorCode.INVALID_IMAGE);
         assertThat(refusal(sanitizer, CraftedImages.riff(List.of(Chunk.of("EXIF", "no image")))))
@@ -500,27 +499,6 @@ class ImageSanitizerTest {
                 .isEqualTo(ErrorCode.INVALID_IMAGE);
     }
 
-    // ---- concurrency ----
-
-    @Test
-    void decodesWaitForAPermitAndAlwaysGiveItBack() throws Exception {
-        Semaphore permits = new Semaphore(0);
-        ImageSanitizer limited = new ImageSanitizer(permits);
-        byte[] png = encode(picture(20, 10), "png");
-
-        CompletableFuture<Sanitized> waiting = CompletableFuture.supplyAsync(() -> limited.sanitize(png));
-        await().atMost(Duration.ofSeconds(5)).until(permits::hasQueuedThreads);
-        assertThat(waiting).isNotDone();
-        permits.release();
-
-        assertThat(waiting.get(5, TimeUnit.SECONDS).width()).isEqualTo(20);
-        assertThat(permits.availablePermits()).isEqualTo(1);
-        List<Chunk> chunks = new ArrayList<>(CraftedImages.pngChunks(png));
-        chunks.set(chunks.stream().map(Chunk::type).toList().indexOf("IDAT"), new Chunk("IDAT", new byte[]{0x78, (byte) 0x9C, 1, 2, 3}));
-        assertThat(refusal(limited, CraftedImages.png(chunks))).isEqualTo(ErrorCode.INVALID_IMAGE);
-        assertThat(permits.availablePermits()).as("given back after a failed decode").isEqualTo(1);
-    }
-
     private static List<Segment> tables(byte[] jpeg) {
         Set<Integer> metadata = Set.of(0xE0, 0xE1, 0xE2, 0xED, COM);
         return headerSegments(jpeg).stream().filter(s -> !metadata.contains(s.marker())).toList();
@@ -528,7 +506,7 @@ class ImageSanitizerTest {
 
     private static ErrorCode refusal(ImageSanitizer sanitizer, byte[] file) {
         try {
-            sanitizer.sanitize(file);
+            sanitizer.sanitize(file, ADDRESS);
         } catch (ChatException e) {
             return e.code();
         }

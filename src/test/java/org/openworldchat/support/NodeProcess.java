@@ -96,6 +96,49 @@ public final class NodeProcess implements AutoCloseable {
         return new Http(baseUrl());
     }
 
+    /** Open file descriptors of the process (sockets, files, pipes), from /proc. */
+    public long openFileDescriptors() {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Runs a full garbage collection in the process ({@code jcmd <pid> GC.run}), so that the heap
+     * read afterwards is what is really held, not garbage waiting for the collector.
+     */
+    public void collectGarbage() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process gc = new ProcessBuilder(jcmd, String.valueOf(process.pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                gc.destroyForcibly();
+                throw new IllegalStateException("jcmd GC.run did not finish within 30 s");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The size of what the process has logged so far, in bytes. */
+    public long logBytes() {
+        try {
+            return Files.size(log);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** SIGTERM, then waits for the exit; returns the exit code. */
     public int terminate(Duration within) throws InterruptedException {
         process.destroy();

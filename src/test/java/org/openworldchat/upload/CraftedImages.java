@@ -318,26 +318,6 @@ final class CraftedImages {
         return new Chunk("IHDR", concat(beInt(width), beInt(height), new byte[]{8, 2, 0, 0, 0}));
     }
 
-    /**
-     * A PNG that is cheap to send and dear to decode: 16-bit RGBA of one colour, whose rows
-     * (8 bytes a pixel) compress about a thousand to one, so 25 megapixels fit in a few hundred
-     * kilobytes. Compressed row by row: the raw image is never held.
-     */
-    static byte[] heavyPng(int width, int height) {
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] row = new byte[1 + width * 8];
-        try (java.util.zip.DeflaterOutputStream zip = new java.util.zip.DeflaterOutputStream(idat,
-                new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION), 64 * 1024)) {
-            for (int y = 0; y < height; y++) {
-                zip.write(row);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Chunk header = new Chunk("IHDR", concat(beInt(width), beInt(height), new byte[]{16, 6, 0, 0, 0}));
-        return png(List.of(header, new Chunk("IDAT", idat.toByteArray()), new Chunk("IEND", new byte[0])));
-    }
-
     // ---- WebP ----
 
     /**

@@ -33,7 +33,7 @@ class DecoderFairnessTest {
 
     @Test
     void aPhotoFromAnotherAddressDoesNotWaitForTheHeavyQueue() throws Exception {
-        byte[] heavy = CraftedImages.heavyPng(5_000, 5_000);
+        byte[] heavy = TestImages.heavyPng(5_000, 5_000);
         assertThat(heavy.length).as("cheap to send").isLessThan(1024 * 1024);
         String cookie = Http.cookiePair(app.http().get("/api/session").header("set-cookie"));
         byte[] photo = TestImages.jpeg(1_200, 900);

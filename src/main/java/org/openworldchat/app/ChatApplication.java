@@ -55,6 +55,7 @@ public final class ChatApplication implements AutoCloseable {
     private final GuestService guests;
     private final MessageService messages;
     private final ReactionService reactions;
+    private final UploadService uploads;
     private final PresenceService presence;
     private final RealtimeServer realtime;
     private final ChatMetrics metrics;
@@ -62,7 +63,8 @@ public final class ChatApplication implements AutoCloseable {
     private final RetentionScheduler retentionScheduler;
 
     private ChatApplication(Database database, Infrastructure infrastructure, ExecutorService executor,
-                            ExecutorService afterWrites, GuestService guests, MessageService messages, ReactionService reactions, PresenceService presence,
+                            ExecutorService afterWrites, GuestService guests, MessageService messages, ReactionService reactions,
+                            UploadService uploads, PresenceService presence,
                             RealtimeServer realtime,
                             ChatMetrics metrics, RetentionJob retention, RetentionScheduler retentionScheduler) {
         this.retention = retention;
@@ -74,6 +76,7 @@ public final class ChatApplication implements AutoCloseable {
         this.guests = guests;
         this.messages = messages;
         this.reactions = reactions;
+        this.uploads = uploads;
         this.presence = presence;
         this.realtime = realtime;
         this.metrics = metrics;
@@ -143,6 +146,7 @@ public final class ChatApplication implements AutoCloseable {
             presence.close();
             messages.close();
             reactions.close();
+            uploads.close();
             guests.close();
             infrastructure.close();
             database.close();
@@ -151,7 +155,8 @@ public final class ChatApplication implements AutoCloseable {
         }
         RetentionScheduler retentionScheduler = new RetentionScheduler(retentionSchedule, clock, retention);
         retentionScheduler.start();
-        return new ChatApplication(database, infrastructure, executor, afterWrites, guests, messages, reactions, presence, realtime, metrics,
+        return new ChatApplication(database, infrastructure, executor, afterWrites, guests, messages, reactions, uploads,
+                presence, realtime, metrics,
                 retention, retentionScheduler);
     }
 
@@ -176,6 +181,7 @@ public final class ChatApplication implements AutoCloseable {
         log.atInfo().addKeyValue("eventsInFlight", inFlight).log("stopping: new events refused, answering those in flight");
         retentionScheduler.close();
         awaitStop(executor, "events");
+        uploads.close();
         messages.close();
         reactions.close();
         // The writers have answered everything queued; these send the acks.

@@ -34,7 +34,7 @@ import org.openworldchat.ratelimit.AddressKey;
  * scheduler (one carrier per core) held back every other event and request of the node until
  * they ended. Here the operating system shares the cores between the decoders and the rest.
  */
-final class DecodeScheduler {
+final class DecodeScheduler implements AutoCloseable {
 
     static final Duration HALF_LIFE = Duration.ofSeconds(30);
     /** Addresses remembered at most; idle ones (nothing running or waiting) are forgotten first. */
@@ -77,6 +77,12 @@ final class DecodeScheduler {
         } finally {
             finish(used, nanoTime.getAsLong() - started);
         }
+    }
+
+    /** Lets the decoder threads end once the decodes in hand are done. */
+    @Override
+    public void close() {
+        decoders.shutdown();
     }
 
     /** Decodes waiting for a permit now. */

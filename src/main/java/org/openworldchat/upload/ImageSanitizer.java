@@ -10,7 +10,7 @@ import org.openworldchat.ratelimit.AddressKey;
  * its size bounded before anything is decoded, proven decodable, and stripped of metadata
  * (location, camera, author, comments) without re-encoding the pixels.
  */
-final class ImageSanitizer {
+final class ImageSanitizer implements AutoCloseable {
 
     /** An image ready to store: its bytes and its size as displayed (EXIF rotation applied). */
     record Sanitized(ImageType type, byte[] data, int width, int height) {
@@ -38,6 +38,11 @@ final class ImageSanitizer {
 
     ImageSanitizer(DecodeScheduler decoder) {
         this.decoder = decoder;
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
     }
 
     /** @param address whose turn at the decoder this is (see {@link DecodeScheduler}) */

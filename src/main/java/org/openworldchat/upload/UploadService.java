@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Image uploads: checks and cleans the file, stores it under a random key, remembers who got it,
  * and answers whether a URL in a message is one this guest was issued.
  */
-public final class UploadService implements ImageOwnership {
+public final class UploadService implements ImageOwnership, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
     public static final int MAX_BYTES = 5 * 1024 * 1024;
@@ -112,6 +112,12 @@ public final class UploadService implements ImageOwnership {
 
     public boolean storageAnswers() {
         return storage.ping();
+    }
+
+    /** Stops the image decoder's threads once the uploads in hand are done. */
+    @Override
+    public void close() {
+        sanitizer.close();
     }
 
     private Optional<String> keyOf(String imageUrl) {

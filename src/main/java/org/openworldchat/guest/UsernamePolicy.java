@@ -11,14 +11,21 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.TextRules;
 
 /**
- * The username rules: trimmed, NFC, 2 to 24 code points of letters, combining marks, decimal
- * digits, single inner spaces, '_' and '-'. Each valid name also gets a uniqueness key so that
- * names equal ignoring case or confusable under Unicode UTS #39 collide in the database.
+ * The username rules: trimmed, 2 to 24 code points of letters, combining marks, decimal digits,
+ * single inner spaces, '_' and '-'. A name is stored and compared in NFKC, so fullwidth
+ * {@code ｍａｌｌｏｒｙ} is {@code mallory}; it must keep to the rules both as typed (NFC) and
+ * in NFKC, so NFKC never lets in what was refused as typed (a no-break space, a spacing accent).
+ * Characters that render as nothing (Hangul fillers, the blank Braille pattern, default-ignorable
+ * code points) are refused, and so is a letter carrying more than two combining marks. Each valid
+ * name also gets uniqueness keys, so that names equal ignoring case or confusable under Unicode
+ * UTS #39 collide in the database.
  */
 final class UsernamePolicy {
 
     static final int MIN_LENGTH = 2;
     static final int MAX_LENGTH = 24;
+    /** Vietnamese needs two marks on one letter (ệ is e, a dot below and a circumflex); a pile of them is noise. */
+    static final int MAX_MARKS_PER_LETTER = 2;
 
     record Username(String display, Set<String> keys) {
     }
@@ -29,21 +36,42 @@ final class UsernamePolicy {
         if (raw == null) {
             throw invalid();
         }
-        String name = Normalizer.normalize(TextRules.trim(raw), Normalizer.Form.NFC);
+        String typed = Normalizer.normalize(TextRules.trim(raw), Normalizer.Form.NFC);
+        String name = Normalizer.normalize(typed, Normalizer.Form.NFKC);
         int length = name.codePointCount(0, name.length());
-        if (length < MIN_LENGTH || length > MAX_LENGTH) {
+        if (length < MIN_LENGTH || length > MAX_LENGTH || !keepsTheRules(typed) || !keepsTheRules(name)
+                || !TextRules.trim(name).equals(name) || tooManyMarks(name)) {
             throw invalid();
         }
+        return new Username(name, keys(name));
+    }
+
+    private static boolean keepsTheRules(String name) {
         int previous = -1;
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
-            if (!allowed(cp) || (cp == ' ' && previous == ' ')) {
-                throw invalid();
+            if (!allowed(cp) || TextRules.isInvisible(cp) || (cp == ' ' && previous == ' ')) {
+                return false;
             }
             previous = cp;
             i += Character.charCount(cp);
         }
-        return new Username(name, keys(name));
+        return true;
+    }
+
+    /** Counted decomposed, so that a precomposed letter counts the marks it carries. */
+    private static boolean tooManyMarks(String name) {
+        String decomposed = Normalizer.normalize(name, Normalizer.Form.NFD);
+        int run = 0;
+        for (int i = 0; i < decomposed.length(); ) {
+            int cp = decomposed.codePointAt(i);
+            run = isMark(cp) ? run + 1 : 0;
+            if (run > MAX_MARKS_PER_LETTER) {
+                return true;
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
     }
 
     /**
@@ -62,12 +90,13 @@ final class UsernamePolicy {
         if (cp == ' ' || cp == '_' || cp == '-') {
             return true;
         }
+        return Character.isLetter(cp) || isMark(cp) || Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER;
+    }
+
+    private static boolean isMark(int cp) {
         int type = Character.getType(cp);
-        return Character.isLetter(cp)
-                || type == Character.NON_SPACING_MARK
-                || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK
-                || type == Character.DECIMAL_DIGIT_NUMBER;
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK;
     }
 
     private static ChatException invalid() {

@@ -91,4 +91,31 @@ class SetUsernameTest {
             clients.forEach(ChatClient::close);
         }
     }
+    /** The look-alikes the security test got past the uniqueness check, with "mallory" taken. */
+    @Test
+    void compatibilityFormsOfATakenNameAreTaken() {
+        try (ChatClient owner = app.client(); ChatClient other = app.client()) {
+            owner.setUsername("mallory");
+            for (String lookAlike : new String[]{"\uff4d\uff41\uff4c\uff4c\uff4f\uff52\uff59", "\uff2dallory", "mallo\uff52y"}) {
+                assertThat(ChatClient.errorCode(other.emit("SET_USERNAME", Map.of("username", lookAlike))))
+                        .as(lookAlike).isEqualTo("USERNAME_TAKEN");
+            }
+            // A compatibility form is stored as the plain name it stands for.
+            assertThat(other.setUsername("\uff5a\uff4f\uff45_\uff11").get("username").asText()).isEqualTo("zoe_1");
+        }
+    }
+
+    @Test
+    void blankNamesAndStackedMarksAreRefused() {
+        try (ChatClient c = app.client()) {
+            for (String blank : new String[]{"\u3164\u3164", "\u115f\u115f", "\u1160\u1160", "\uffa0\uffa0", "\u2800\u2800",
+                    "eve\u3164", "e\u200bve"}) {
+                assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", blank))))
+                        .as("U+%04X", blank.codePointAt(blank.length() - 1)).isEqualTo("INVALID_USERNAME");
+            }
+            String zalgo = "z" + "\u0301".repeat(22) + "ed";
+            assertThat(ChatClient.errorCode(c.emit("SET_USERNAME", Map.of("username", zalgo)))).isEqualTo("INVALID_USERNAME");
+            assertThat(c.join().get("username").isNull()).as("nothing was set").isTrue();
+        }
+    }
 }

@@ -33,6 +33,27 @@ class ContentNormalizerTest {
         assertThat(ContentNormalizer.normalize("a\u00a0b")).as("inner spaces stay").isEqualTo("a\u00a0b");
     }
 
+    /** Text that shows nothing is no text: an image may go with it, but alone it is an empty message. */
+    @Test
+    void textOfOnlyInvisibleOrBlankCharactersIsEmpty() {
+        assertThat(ContentNormalizer.normalize("\u200b")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u3164")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u2800")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u115f\u1160\uffa0")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u200b\u3164 \u2800\n\u2060\ufeff\u00ad\u034f\ufe0f\u180e")).isEmpty();
+        assertThat(ContentNormalizer.normalize("\u200c\u200d\u2063\udb40\udc20")).isEmpty();
+    }
+
+    /** Invisible characters next to visible ones stay: emoji sequences need joiners and variation selectors. */
+    @Test
+    void invisibleCharactersBesideVisibleTextStay() {
+        assertThat(ContentNormalizer.normalize("\u2764\ufe0f")).isEqualTo("\u2764\ufe0f");
+        String family = "\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67";
+        assertThat(ContentNormalizer.normalize(family)).isEqualTo(family);
+        assertThat(ContentNormalizer.normalize("a\u200bb")).isEqualTo("a\u200bb");
+        assertThat(ContentNormalizer.normalize("\u3164 hi")).isEqualTo("\u3164 hi");
+    }
+
     @Test
     void aLoneSurrogateBecomesTheReplacementCharacter() {
         assertThat(ContentNormalizer.normalize("q\ud800q\udc00")).isEqualTo("q\ufffdq\ufffd");

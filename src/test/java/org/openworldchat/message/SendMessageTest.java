@@ -20,7 +20,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openworldchat.support.ChatClient;
+import org.openworldchat.support.Http;
 import org.openworldchat.support.TestApp;
+import org.openworldchat.support.TestImages;
 
 class SendMessageTest {
 
@@ -246,6 +248,27 @@ class SendMessageTest {
             assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", "x".repeat(2001))))).isEqualTo("MESSAGE_TOO_LONG");
             // 2000 code points are fine even when each takes two UTF-16 units.
             assertThat(c.send("😀".repeat(2000)).get("content").asText()).hasSize(4000);
+        }
+    }
+
+    /** Messages the security test sent that showed nothing: zero-width space, Hangul filler, blank Braille. */
+    @Test
+    void aMessageOfOnlyInvisibleCharactersIsEmpty() {
+        try (ChatClient c = app.writer("ghost_writer")) {
+            for (String invisible : new String[]{"\u200b", "\u3164", "\u2800", "\u200b\u3164\u2800", "\u2800 \u200b\n\u3164"}) {
+                assertThat(ChatClient.errorCode(c.emit("SEND_MESSAGE", payload("content", invisible))))
+                        .as("U+%04X", invisible.codePointAt(0)).isEqualTo("EMPTY_MESSAGE");
+            }
+            assertThat(c.send("\u2764\ufe0f").get("content").asText()).as("a joiner or selector beside a glyph stays")
+                    .isEqualTo("\u2764\ufe0f");
+            // With an image the message is not empty; the invisible text goes.
+            TestImages.Multipart form = TestImages.multipart("image", "a.png", "image/png", TestImages.png(4, 4));
+            String imageUrl = app.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.baseUrl() + "/api/uploads"))
+                    .header("Cookie", Http.cookiePair(c.issuedCookie())).header("Content-Type", form.contentType())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(form.body())).build()).json().get("imageUrl").asText();
+            JsonNode withImage = ChatClient.ok(c.emit("SEND_MESSAGE", payload("content", "\u200b\u3164", "imageUrl", imageUrl))).get("message");
+            assertThat(withImage.get("content").asText()).isEmpty();
+            assertThat(withImage.get("imageUrl").asText()).isEqualTo(imageUrl);
         }
     }
 

@@ -13,6 +13,11 @@ public record Guest(UUID guestId, Optional<String> username) {
         }
     }
 
+    /** A guest that has not chosen a username, which is all a guest without a stored row is. */
+    public static Guest unnamed(UUID guestId) {
+        return new Guest(guestId, Optional.empty());
+    }
+
     /** {@code Guest_XXXX}: the first four hex digits of the guest id, what the page offers as a name. */
     public String defaultUsername() {
         return defaultUsernameOf(guestId);

@@ -34,22 +34,18 @@ final class GuestRepository {
     }
 
     /**
-     * The guests, each created on first sight, with {@code last_active_at} moved to {@code now}, in
-     * one statement. Rows are locked in id order, so two nodes touching overlapping guests at once
-     * wait for each other instead of deadlocking.
+     * Moves {@code last_active_at} of those of the guests that are stored to {@code now}, in one
+     * statement, and returns them; a guest that never chose a name has no row and gets none here
+     * (reading stores nothing). Rows are locked in id order, so two nodes touching overlapping
+     * guests at once wait for each other instead of deadlocking.
      */
-    Map<UUID, Guest> touchAll(Collection<UUID> guestIds, Instant now) {
-        List<UUID> ids = List.copyOf(guestIds);
-        List<UUID> rowIds = ids.stream().map(id -> UUID.randomUUID()).toList();
+    Map<UUID, Guest> markActive(Collection<UUID> guestIds, Instant now) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        INSERT INTO guest_users (id, guest_id, last_active_at, created_at)
-                        SELECT t.id, t.guest_id, :now, :now
-                        FROM unnest(:ids, :guestIds) AS t(id, guest_id)
-                        ORDER BY t.guest_id
-                        ON CONFLICT (guest_id) DO UPDATE SET last_active_at = EXCLUDED.last_active_at
-                        RETURNING guest_id, username""")
-                .bindArray("ids", UUID.class, rowIds)
-                .bindArray("guestIds", UUID.class, ids)
+                        UPDATE guest_users AS g SET last_active_at = :now
+                        FROM (SELECT id FROM guest_users WHERE guest_id = ANY(:guestIds) ORDER BY guest_id FOR UPDATE) AS locked
+                        WHERE g.id = locked.id
+                        RETURNING g.guest_id, g.username""")
+                .bindArray("guestIds", UUID.class, List.copyOf(guestIds))
                 .bind("now", utc(now))
                 .map((rs, ctx) -> map(rs))
                 .collect(Collectors.toMap(Guest::guestId, guest -> guest)));
@@ -63,8 +59,9 @@ final class GuestRepository {
     }
 
     /**
-     * Gives the guest a username and its confusable keys in one transaction; a clash on the
-     * lower-case name or on any key is a {@link UsernameConflict}.
+     * Gives the guest a username and its confusable keys in one transaction, storing the guest
+     * when this is its first name; a clash on the lower-case name or on any key is a
+     * {@link UsernameConflict}.
      */
     Guest setUsername(UUID guestId, String username, Set<String> keys, Instant now) {
         try {

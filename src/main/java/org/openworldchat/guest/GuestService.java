@@ -8,7 +8,11 @@ import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.UsernameRequiredException;
 
-/** Guests and their usernames. Knows nothing of sockets or cookies. */
+/**
+ * Guests and their usernames. Knows nothing of sockets or cookies. A guest is stored at its first
+ * username and not before: reading (a cookie issued, a join) stores nothing, so minting guests
+ * fills no table.
+ */
 public final class GuestService implements AutoCloseable {
 
     private final GuestRepository repository;
@@ -21,21 +25,26 @@ public final class GuestService implements AutoCloseable {
         this(jdbi, clock, BatchObserver.NONE);
     }
 
-    /** @param batches hears about each batch of guest upserts */
+    /** @param batches hears about each batch of guest activity */
     public GuestService(Jdbi jdbi, Clock clock, BatchObserver batches) {
         this.repository = new GuestRepository(jdbi);
         this.clock = clock;
         this.touches = new GuestTouches(repository, clock, batches);
     }
 
-    /** The guest, created on first sight, marked active now. */
+    /** A guest whose cookie was issued just now: nothing is stored for it, nor looked up. */
+    public Guest issued(UUID guestId) {
+        return Guest.unnamed(guestId);
+    }
+
+    /** The guest as stored, marked active now; a guest without a row stays without one. */
     public Guest touch(UUID guestId) {
         return touches.touch(guestId);
     }
 
-    /** The guest as stored, or a fresh one (without a username) when it was never stored or was deleted. */
+    /** The guest as stored, or one without a username when it was never stored or was deleted. */
     public Guest find(UUID guestId) {
-        return repository.find(guestId).orElseGet(() -> touch(guestId));
+        return repository.find(guestId).orElseGet(() -> Guest.unnamed(guestId));
     }
 
     /** The guest, which must have chosen a username: the gate in front of every write. */
@@ -62,6 +71,7 @@ public final class GuestService implements AutoCloseable {
         return username;
     }
 
+    /** Chooses or changes the guest's name; the first name stores the guest. */
     public Guest setUsername(UUID guestId, String requested) {
         UsernamePolicy.Username name = policy.parse(requested);
         try {

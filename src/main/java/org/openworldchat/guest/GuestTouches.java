@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks guests active (creating them on first sight) in batches: one statement and one commit for
- * every guest whose socket joined meanwhile. Every join is such a write, and a node that restarts,
- * or a link shared widely, brings thousands of joins at once; one commit each held the join rate
- * of a node to a few hundred a second.
+ * Marks stored guests active in batches: one statement and one commit for every guest whose
+ * socket joined meanwhile. Every join is such a write, and a node that restarts, or a link shared
+ * widely, brings thousands of joins at once; one commit each held the join rate of a node to a
+ * few hundred a second. A guest without a row (one that never chose a name) gets none: it is
+ * answered as a guest without a username.
  */
 final class GuestTouches implements AutoCloseable {
 
@@ -51,15 +52,11 @@ final class GuestTouches implements AutoCloseable {
             byGuest.computeIfAbsent(p.guestId(), id -> new ArrayList<>(1)).add(p);
         }
         try {
-            Map<UUID, Guest> stored = repository.touchAll(byGuest.keySet(), clock.instant());
+            Map<UUID, Guest> stored = repository.markActive(byGuest.keySet(), clock.instant());
             byGuest.forEach((guestId, waiting) -> {
-                Guest guest = stored.get(guestId);
+                Guest guest = stored.getOrDefault(guestId, Guest.unnamed(guestId));
                 for (Pending p : waiting) {
-                    if (guest == null) {
-                        p.result().completeExceptionally(new IllegalStateException("guest was neither stored nor found"));
-                    } else {
-                        p.result().complete(guest);
-                    }
+                    p.result().complete(guest);
                 }
             });
         } catch (RuntimeException e) {

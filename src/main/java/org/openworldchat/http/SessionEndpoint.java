@@ -8,7 +8,10 @@ import java.util.UUID;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
 
-/** {@code GET /api/session}: who this browser is; hands out the guest cookie when it has no valid one. */
+/**
+ * {@code GET /api/session}: who this browser is; hands out the guest cookie when it has no valid
+ * one. Never refused for a budget and never stores anything: a new guest is only its cookie.
+ */
 public final class SessionEndpoint implements Endpoint {
 
     private final GuestService guests;
@@ -23,7 +26,7 @@ public final class SessionEndpoint implements Endpoint {
     public HttpReply handle(HttpCall call) {
         Optional<UUID> known = cookie.guestOf(call.headers());
         GuestCookie.Issued issued = known.isPresent() ? null : cookie.issue();
-        Guest guest = guests.touch(issued == null ? known.get() : issued.guestId());
+        Guest guest = issued == null ? guests.touch(known.get()) : guests.issued(issued.guestId());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("guestId", guest.guestId().toString());
         body.put("username", guest.username().orElse(null));

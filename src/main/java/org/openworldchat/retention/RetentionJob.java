@@ -15,8 +15,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One run of the retention job: deletes expired messages, then the images no remaining message
- * references, then guests inactive for 30 days (their usernames become free with their rows),
- * and logs one line with what went. Every delete works in bounded batches, each its own short
+ * references, then guests inactive for 30 days (their usernames become free with their rows) and
+ * guests stored without a username, and logs one line with what went. Every delete works in bounded batches, each its own short
  * transaction, so the chat keeps writing while it runs.
  */
 public final class RetentionJob {
@@ -37,6 +37,13 @@ public final class RetentionJob {
     private static final BatchedDelete INACTIVE_GUESTS = new BatchedDelete("""
             DELETE FROM guest_users WHERE id IN (
                 SELECT id FROM guest_users WHERE last_active_at <= :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)""");
+    // A guest is stored at its first username; rows without one were written for mere readers by
+    // earlier versions and hold nothing. "lower(username) IS NULL" is "username IS NULL" in a form
+    // the unique index on lower(username) serves, so finding them reads no more than they are.
+    private static final BatchedDelete NEVER_NAMED_GUESTS = new BatchedDelete("""
+            DELETE FROM guest_users WHERE id IN (
+                SELECT id FROM guest_users WHERE lower(username) IS NULL AND created_at <= :cutoff
+                LIMIT :batch FOR UPDATE SKIP LOCKED)""");
 
     private final Jdbi jdbi;
     private final UnusedImages images;
@@ -109,7 +116,8 @@ public final class RetentionJob {
         BatchedDelete.Batches batches = new BatchedDelete.Batches();
         long messages = EXPIRED_MESSAGES.run(handle, expiry.cutoff(), batchSize, batches);
         long deletedImages = images.delete(handle, now.minus(IMAGE_GRACE), batchSize, batches);
-        long guests = INACTIVE_GUESTS.run(handle, now.minus(GUEST_INACTIVITY), batchSize, batches);
+        long guests = INACTIVE_GUESTS.run(handle, now.minus(GUEST_INACTIVITY), batchSize, batches)
+                + NEVER_NAMED_GUESTS.run(handle, now, batchSize, batches);
         // Elapsed time is measured, not read from the injected clock, which tests hold still.
         return new RetentionReport(messages, deletedImages, guests, batches.count(), batches.largest(),
                 Duration.ofNanos(System.nanoTime() - startedNanos));

@@ -10,9 +10,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -169,6 +171,34 @@ class RetentionTest extends ImageRetentionContract {
             assertThat(ChatClient.errorCode(newcomer.emit("SET_USERNAME", Map.of("username", activeName))))
                     .as("an active guest keeps its name").isEqualTo("USERNAME_TAKEN");
         }
+    }
+
+    /**
+     * Earlier versions stored a row for every reader; now a guest is stored at its first
+     * SET_USERNAME. The rows that never got a name hold nothing, and go at the next run, however
+     * recently active.
+     */
+    @Test
+    void guestsThatNeverChoseANameAreDeleted() throws Exception {
+        UUID reader = UUID.randomUUID();
+        try (Connection c = app.sql(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO guest_users (id, guest_id, username, last_active_at, created_at)
+                VALUES (gen_random_uuid(), ?, NULL, ?, ?)""")) {
+            ps.setObject(1, reader);
+            ps.setObject(2, app.clock().instant().atOffset(ZoneOffset.UTC));
+            ps.setObject(3, app.clock().instant().atOffset(ZoneOffset.UTC));
+            ps.executeUpdate();
+        }
+        String name = "ret_named_" + System.nanoTime() % 100_000;
+        try (ChatClient named = app.client()) {
+            named.setUsername(name);
+        }
+
+        RetentionReport report = app.retention().runOnce().orElseThrow();
+
+        assertThat(report.guests()).isGreaterThanOrEqualTo(1);
+        assertThat(Rows.count(app, "SELECT count(*) FROM guest_users WHERE guest_id = ?", reader)).isZero();
+        assertThat(Rows.count(app, "SELECT count(*) FROM guest_users WHERE username = ?", name)).isEqualTo(1);
     }
 
     @Test

@@ -100,7 +100,8 @@ public final class ChatApplication implements AutoCloseable {
         RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(),
                 config.socketConnectTimeout(), executor, metrics, infrastructure.bus());
 
-        GuestService guests = new GuestService(database.jdbi(), clock, metrics);
+        RateLimits limits = new RateLimits(infrastructure.limiter());
+        GuestService guests = new GuestService(database.jdbi(), clock, limits, metrics);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);
         PresenceService presence = new PresenceService(infrastructure.presence(), realtime.presenceEvents(),
                 PresenceService.DEFAULT_INTERVAL);
@@ -109,7 +110,6 @@ public final class ChatApplication implements AutoCloseable {
         ObjectStorage images = infrastructure.storage();
         metrics.gauge("owc.image.store.up", "1 when the image store (the S3 bucket or the upload directory) answers, else 0",
                 () -> images.ping() ? 1 : 0);
-        RateLimits limits = new RateLimits(infrastructure.limiter());
         UploadService uploads = new UploadService(database.jdbi(), images, clock, expiry,
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),

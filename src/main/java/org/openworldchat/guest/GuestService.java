@@ -1,34 +1,37 @@
 package org.openworldchat.guest;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
+import org.openworldchat.contract.RateLimit;
 import org.openworldchat.contract.UsernameRequiredException;
+import org.openworldchat.ratelimit.AddressKey;
+import org.openworldchat.ratelimit.RateLimits;
 
 /**
  * Guests and their usernames. Knows nothing of sockets or cookies. A guest is stored at its first
  * username and not before: reading (a cookie issued, a join) stores nothing, so minting guests
- * fills no table.
+ * fills no table, and a first name is what the per-address limit on new guests counts.
  */
 public final class GuestService implements AutoCloseable {
 
     private final GuestRepository repository;
     private final UsernamePolicy policy = new UsernamePolicy();
     private final Clock clock;
+    private final RateLimits limits;
     private final KnownWriters writers = new KnownWriters(200_000);
     private final GuestTouches touches;
 
-    public GuestService(Jdbi jdbi, Clock clock) {
-        this(jdbi, clock, BatchObserver.NONE);
-    }
-
     /** @param batches hears about each batch of guest activity */
-    public GuestService(Jdbi jdbi, Clock clock, BatchObserver batches) {
+    public GuestService(Jdbi jdbi, Clock clock, RateLimits limits, BatchObserver batches) {
         this.repository = new GuestRepository(jdbi);
         this.clock = clock;
+        this.limits = limits;
         this.touches = new GuestTouches(repository, clock, batches);
     }
 
@@ -71,15 +74,42 @@ public final class GuestService implements AutoCloseable {
         return username;
     }
 
-    /** Chooses or changes the guest's name; the first name stores the guest. */
-    public Guest setUsername(UUID guestId, String requested) {
+    /**
+     * Chooses or changes the guest's name, from {@code address}. A first name stores the guest and
+     * counts toward the address's new guests; a change counts toward the guest's and the address's
+     * changes. Only what succeeds counts: the same name again changes nothing and is not counted,
+     * and a refused name gives its permits back.
+     */
+    public Guest setUsername(UUID guestId, AddressKey address, String requested) {
         UsernamePolicy.Username name = policy.parse(requested);
+        Optional<String> current = find(guestId).username();
+        if (current.isPresent() && current.get().equals(name.display())) {
+            return new Guest(guestId, current);
+        }
+        List<RateLimits.Taken> taken = current.isEmpty()
+                ? List.of(limits.take(RateLimit.ADDRESS_NEW_GUEST, address, 1))
+                : takeChange(guestId, address);
         try {
             Guest guest = repository.setUsername(guestId, name.display(), name.keys(), clock.instant());
             guest.username().ifPresent(username -> writers.remember(guestId, username, clock.instant()));
             return guest;
         } catch (GuestRepository.UsernameConflict e) {
+            taken.forEach(RateLimits.Taken::giveBack);
             throw new ChatException(ErrorCode.USERNAME_TAKEN);
+        } catch (RuntimeException e) {
+            taken.forEach(RateLimits.Taken::giveBack);
+            throw e;
+        }
+    }
+
+    /** One change from the guest's allowance and one from its address's, or neither. */
+    private List<RateLimits.Taken> takeChange(UUID guestId, AddressKey address) {
+        RateLimits.Taken ofGuest = limits.take(RateLimit.USERNAME_CHANGE, guestId, 1);
+        try {
+            return List.of(ofGuest, limits.take(RateLimit.ADDRESS_USERNAME_CHANGE, address, 1));
+        } catch (RuntimeException refused) {
+            ofGuest.giveBack();
+            throw refused;
         }
     }
 

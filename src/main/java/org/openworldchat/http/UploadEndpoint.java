@@ -47,7 +47,7 @@ public final class UploadEndpoint implements Endpoint {
                 throw new ChatException(ErrorCode.FILE_TOO_LARGE);
             }
         } catch (ChatException refused) {
-            uploads.countRefused(guestId);
+            uploads.countRefused(guestId, call.address());
             throw refused;
         }
         UploadService.Uploaded uploaded = uploads.upload(guestId, call.address(), file);
@@ -64,6 +64,7 @@ public final class UploadEndpoint implements Endpoint {
     /**
      * An upload refused as too large before it got here counts toward its guest's limit like
      * every other refused upload; one without a valid guest cookie has no guest to count against.
+     * (The router does not hand on the address here; the body was never read, nothing was stored.)
      */
     @Override
     public void refusedBeforeHandling(HttpHeaders headers) {

@@ -15,6 +15,7 @@ import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.guest.GuestService;
+import org.openworldchat.ratelimit.AddressKey;
 import org.openworldchat.ratelimit.RateLimits;
 
 /**
@@ -67,9 +68,9 @@ public final class MessageService implements AutoCloseable {
     public record Sent(Message message, boolean created) {
     }
 
-    /** A send whose payload could not be read still counts toward the guest's message limit. */
-    public void countMalformed(UUID guestId) {
-        limits.check(RateLimit.MESSAGE, guestId);
+    /** A send whose payload could not be read still counts toward the guest's and its address's limits. */
+    public void countMalformed(UUID guestId, AddressKey address) {
+        checkLimits(guestId, address);
     }
 
     /**
@@ -77,8 +78,8 @@ public final class MessageService implements AutoCloseable {
      * the returned stage completes once the message is committed (or fails with the write). Sends
      * of one caller are stored in the order this method was called.
      */
-    public CompletableFuture<Sent> send(UUID guestId, SendMessage request) {
-        limits.check(RateLimit.MESSAGE, guestId);
+    public CompletableFuture<Sent> send(UUID guestId, AddressKey address, SendMessage request) {
+        checkLimits(guestId, address);
         String senderName = guests.requireWriterName(guestId);
         String content = ContentNormalizer.normalize(request.content());
         String imageUrl = request.imageUrl();
@@ -108,6 +109,15 @@ public final class MessageService implements AutoCloseable {
             }
         }), WRITE_TIMEOUT_MS);
         return written.thenApplyAsync(stored -> afterCommit(draft, quoted, stored), afterWrite);
+    }
+
+    /**
+     * The guest's own limit first: an attempt it refuses does not count toward the address, so a
+     * guest hammering its own limit spends its address's allowance no faster than that limit.
+     */
+    private void checkLimits(UUID guestId, AddressKey address) {
+        limits.check(RateLimit.MESSAGE, guestId);
+        limits.check(RateLimit.ADDRESS_MESSAGE, address);
     }
 
     private Sent afterCommit(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {

@@ -39,4 +39,18 @@ final class BucketRules {
         long wait = Math.max(probe.getNanosToWaitForRefill(), missing * quota.period().toNanos() / quota.permits());
         return Optional.of(Duration.ofNanos(wait));
     }
+
+    /**
+     * Takes {@code amount} tokens when there are that many, else none and no debt. More than a
+     * full bucket could ever hold is taken as a full bucket, so it waits for one, not forever.
+     */
+    static Optional<Duration> take(Bucket bucket, RateLimit.Quota quota, long amount) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(amount, quota.permits()));
+        return probe.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    }
+
+    /** Puts tokens back, never above a full bucket. */
+    static void giveBack(Bucket bucket, RateLimit.Quota quota, long amount) {
+        bucket.addTokens(Math.min(amount, quota.permits()));
+    }
 }

@@ -14,7 +14,7 @@ import org.openworldchat.contract.RateLimit;
  * Token buckets (Bucket4j) held in this process: a limit of N per period is a bucket of N tokens
  * refilled smoothly over the period. Time comes from the injected clock. Buckets that have
  * refilled completely carry no information and are dropped now and then, so memory follows the
- * number of guests active within one period.
+ * number of guests and addresses active within one period.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
@@ -35,12 +35,31 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     @Override
     public Optional<Duration> attempt(RateLimit limit, String subject) {
+        return BucketRules.attempt(bucket(limit, subject), quota(limit));
+    }
+
+    @Override
+    public Optional<Duration> take(RateLimit limit, String subject, long amount) {
+        return BucketRules.take(bucket(limit, subject), quota(limit), amount);
+    }
+
+    @Override
+    public void giveBack(RateLimit limit, String subject, long amount) {
+        Bucket bucket = buckets.get(new Key(limit, subject));
+        if (bucket != null) { // swept meanwhile: it was full, and stays so
+            BucketRules.giveBack(bucket, quota(limit), amount);
+        }
+    }
+
+    private Bucket bucket(RateLimit limit, String subject) {
         if (attempts.incrementAndGet() % SWEEP_EVERY == 0) {
             sweep();
         }
-        RateLimit.Quota quota = quotas.getOrDefault(limit, limit.defaultQuota());
-        Bucket bucket = buckets.computeIfAbsent(new Key(limit, subject), k -> newBucket(quota));
-        return BucketRules.attempt(bucket, quota);
+        return buckets.computeIfAbsent(new Key(limit, subject), k -> newBucket(quota(limit)));
+    }
+
+    private RateLimit.Quota quota(RateLimit limit) {
+        return quotas.getOrDefault(limit, limit.defaultQuota());
     }
 
     private Bucket newBucket(RateLimit.Quota quota) {
@@ -51,8 +70,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     private void sweep() {
-        buckets.entrySet().removeIf(e ->
-                e.getValue().getAvailableTokens() >= quotas.getOrDefault(e.getKey().limit(), e.getKey().limit().defaultQuota()).permits());
+        buckets.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= quota(e.getKey().limit()).permits());
     }
 
     /** Bucket4j time from the injected clock, so tests move time instead of sleeping. */

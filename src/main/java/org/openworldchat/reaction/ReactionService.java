@@ -13,6 +13,7 @@ import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.RateLimit;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.message.MessageExpiry;
+import org.openworldchat.ratelimit.AddressKey;
 import org.openworldchat.ratelimit.RateLimits;
 
 /** Emoji reactions: toggling a guest's reaction on an unexpired message, and announcing the new map. */
@@ -49,22 +50,28 @@ public final class ReactionService implements AutoCloseable {
                 batches);
     }
 
-    /** A toggle whose payload could not be read still counts toward the guest's reaction limit. */
-    public void countMalformed(UUID guestId) {
-        limits.check(RateLimit.REACTION, guestId);
+    /** A toggle whose payload could not be read still counts toward the guest's and its address's limits. */
+    public void countMalformed(UUID guestId, AddressKey address) {
+        checkLimits(guestId, address);
     }
 
     /**
      * Checks the toggle and queues it. Refusals known before the write are thrown; the returned
      * stage completes, off the writer's thread, once the toggle is committed or refused.
      */
-    public CompletableFuture<Toggled> toggle(UUID guestId, UUID messageId, String emoji) {
-        limits.check(RateLimit.REACTION, guestId);
+    public CompletableFuture<Toggled> toggle(UUID guestId, AddressKey address, UUID messageId, String emoji) {
+        checkLimits(guestId, address);
         guests.requireWriterName(guestId);
         String canonical = emojis.canonical(emoji).orElseThrow(() -> new ChatException(ErrorCode.INVALID_EMOJI));
         return BatchingQueue.within(writer.submit(new BatchingReactionWriter.Toggle(
                         messageId, canonical, guestId, expiry.cutoff(), MAX_EMOJIS_PER_MESSAGE)), WRITE_TIMEOUT_MS)
                 .thenApplyAsync(after -> new Toggled(messageId, after), afterWrite);
+    }
+
+    /** The guest's own limit first: an attempt it refuses does not count toward the address. */
+    private void checkLimits(UUID guestId, AddressKey address) {
+        limits.check(RateLimit.REACTION, guestId);
+        limits.check(RateLimit.ADDRESS_REACTION, address);
     }
 
     /** Stops taking toggles and applies those already queued. */

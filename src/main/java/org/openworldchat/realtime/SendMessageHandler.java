@@ -29,12 +29,12 @@ final class SendMessageHandler implements EventHandler {
                 p.string("imageUrl").orElse(null),
                 replyTo,
                 p.uuid("clientMessageId").orElse(null));
-        return messages.send(socket.guestId(), request)
+        return messages.send(socket.guestId(), socket.address(), request)
                 .thenApply(sent -> Map.of("message", WireFormat.message(sent.message())));
     }
 
     @Override
     public void countMalformed(SocketContext socket) {
-        messages.countMalformed(socket.guestId());
+        messages.countMalformed(socket.guestId(), socket.address());
     }
 }

@@ -26,7 +26,7 @@ final class SendReactionHandler implements EventHandler {
                 .orElseThrow(() -> Payload.invalid("'messageId' is required"))
                 .orElse(NO_MESSAGE);
         String emoji = p.requiredString("emoji");
-        return reactions.toggle(socket.guestId(), messageId, emoji).thenApply(toggled -> {
+        return reactions.toggle(socket.guestId(), socket.address(), messageId, emoji).thenApply(toggled -> {
             Map<String, Object> ack = new LinkedHashMap<>();
             ack.put("messageId", toggled.messageId().toString());
             ack.put("reactions", WireFormat.reactions(toggled.reactions()));
@@ -36,6 +36,6 @@ final class SendReactionHandler implements EventHandler {
 
     @Override
     public void countMalformed(SocketContext socket) {
-        reactions.countMalformed(socket.guestId());
+        reactions.countMalformed(socket.guestId(), socket.address());
     }
 }

@@ -22,7 +22,7 @@ final class SetUsernameHandler implements EventHandler {
     @Override
     public CompletionStage<Map<String, Object>> handle(SocketContext socket, JsonNode payload) {
         String requested = Payload.required(payload).requiredString("username");
-        Guest guest = guests.setUsername(socket.guestId(), requested);
+        Guest guest = guests.setUsername(socket.guestId(), socket.address(), requested);
         presence.activate(guest.guestId());
         return CompletableFuture.completedFuture(Map.of("username", guest.username().orElseThrow()));
     }

@@ -57,26 +57,52 @@ public final class UploadService implements ImageOwnership, AutoCloseable {
         this.urlPrefix = publicBaseUrl.orElse("") + PATH_PREFIX;
     }
 
-    /** An upload refused before it got here (a malformed form, a file too large) still counts toward the limit. */
+    /**
+     * An upload refused before it got here (a malformed form, a file too large) still counts
+     * toward the guest's limit and its address's.
+     */
+    public void countRefused(UUID guestId, AddressKey address) {
+        checkLimits(guestId, address);
+    }
+
+    /**
+     * An upload refused before its request was read (its body over the bound) counts toward its
+     * guest's limit; it stored nothing.
+     */
     public void countRefused(UUID guestId) {
         limits.check(RateLimit.UPLOAD, guestId);
     }
 
-    /** @param address the uploader's address, whose turn at the image decoder this is */
+    /**
+     * Stores a cleaned copy of the image. Every attempt counts toward the guest's and the
+     * address's upload limits; the bytes stored count toward the address's daily bytes, taken
+     * only when the image is stored. The address also has its turn at the image decoder.
+     */
     public Uploaded upload(UUID guestId, AddressKey address, byte[] file) {
-        limits.check(RateLimit.UPLOAD, guestId);
+        checkLimits(guestId, address);
         ImageSanitizer.Sanitized image = sanitizer.sanitize(file, address);
+        RateLimits.Taken bytes = limits.take(RateLimit.ADDRESS_UPLOAD_BYTES, address, image.data().length);
         String key = newKey(image.type());
         try {
             storage.put(key, image.data(), image.type().contentType());
         } catch (IOException e) {
+            bytes.giveBack(); // nothing was stored
             throw new ServiceUnavailableException("the image could not be stored", e);
+        } catch (RuntimeException e) {
+            bytes.giveBack();
+            throw e;
         }
         String url = urlPrefix + key;
         repository.insert(key, url, guestId, image.type(), image.data().length, image.width(), image.height(), clock.instant());
         log.atInfo().addKeyValue("guestId", guestId).addKeyValue("key", key)
                 .addKeyValue("bytes", image.data().length).log("image uploaded");
         return new Uploaded(url, image.type().contentType(), image.data().length, image.width(), image.height());
+    }
+
+    /** The guest's own limit first: an attempt it refuses does not count toward the address. */
+    private void checkLimits(UUID guestId, AddressKey address) {
+        limits.check(RateLimit.UPLOAD, guestId);
+        limits.check(RateLimit.ADDRESS_UPLOAD, address);
     }
 
     /**

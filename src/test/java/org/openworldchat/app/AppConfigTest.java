@@ -23,10 +23,19 @@ class AppConfigTest {
         assertThat(c.corsOrigins()).isEmpty();
         assertThat(c.databasePoolSize()).isEqualTo(16);
         // The contract's limits, spelled out here rather than read back from RateLimit's defaults.
-        assertThat(c.rateLimits()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        assertThat(c.rateLimits()).containsAllEntriesOf(Map.of(
                 RateLimit.MESSAGE, new RateLimit.Quota(10, Duration.ofSeconds(10)),
                 RateLimit.REACTION, new RateLimit.Quota(30, Duration.ofSeconds(10)),
                 RateLimit.UPLOAD, new RateLimit.Quota(10, Duration.ofMinutes(1))));
+        assertThat(c.rateLimits()).containsAllEntriesOf(Map.of(
+                RateLimit.USERNAME_CHANGE, new RateLimit.Quota(5, Duration.ofMinutes(10)),
+                RateLimit.ADDRESS_NEW_GUEST, new RateLimit.Quota(30, Duration.ofMinutes(10)),
+                RateLimit.ADDRESS_MESSAGE, new RateLimit.Quota(60, Duration.ofSeconds(10)),
+                RateLimit.ADDRESS_REACTION, new RateLimit.Quota(60, Duration.ofSeconds(10)),
+                RateLimit.ADDRESS_USERNAME_CHANGE, new RateLimit.Quota(10, Duration.ofMinutes(10)),
+                RateLimit.ADDRESS_UPLOAD, new RateLimit.Quota(30, Duration.ofMinutes(10)),
+                RateLimit.ADDRESS_UPLOAD_BYTES, new RateLimit.Quota(100_000_000, Duration.ofHours(24))));
+        assertThat(c.rateLimits()).hasSameSizeAs(RateLimit.values());
     }
 
     @Test

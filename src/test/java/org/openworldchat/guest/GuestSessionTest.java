@@ -19,6 +19,9 @@ import java.util.stream.IntStream;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openworldchat.batch.BatchObserver;
+import org.openworldchat.ratelimit.InMemoryRateLimiter;
+import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
 import org.openworldchat.support.TestApp;
@@ -159,7 +162,8 @@ class GuestSessionTest {
             sql.createStatement().executeUpdate("INSERT INTO guest_users (id, guest_id, username) VALUES (gen_random_uuid(), '"
                     + stored + "', 'touched_often')");
         }
-        try (GuestService guests = new GuestService(jdbi, app.clock());
+        try (GuestService guests = new GuestService(jdbi, app.clock(),
+                new RateLimits(new InMemoryRateLimiter(Map.of(), app.clock())), BatchObserver.NONE);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Guest>> touches = IntStream.range(0, 60)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> guests.touch(i % 2 == 0 ? stored : reader), threads))

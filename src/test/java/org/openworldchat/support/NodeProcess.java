@@ -44,6 +44,12 @@ public final class NodeProcess implements AutoCloseable {
             vars.put("DATABASE_URL", jdbcUrl(database));
             vars.put("RATE_LIMIT_MESSAGES", "100000/1s");
             vars.put("RATE_LIMIT_REACTIONS", "100000/1s");
+            // Every client of the fault tests comes from 127.0.0.1.
+            vars.put("RATE_LIMIT_ADDRESS_NEW_GUESTS", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_MESSAGES", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_REACTIONS", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_UPLOADS", "100000/1s");
             vars.put("MAX_SOCKETS_PER_IP", "100000");
             vars.putAll(env);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -88,6 +88,14 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             vars.put("RATE_LIMIT_MESSAGES", "100000/1s");
             vars.put("RATE_LIMIT_REACTIONS", "100000/1s");
             vars.put("RATE_LIMIT_UPLOADS", "100000/1s");
+            vars.put("RATE_LIMIT_USERNAME_CHANGES", "100000/1s");
+            // Every test client comes from 127.0.0.1: the per-address limits (AddressLimitTest) too.
+            vars.put("RATE_LIMIT_ADDRESS_NEW_GUESTS", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_MESSAGES", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_REACTIONS", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_UPLOADS", "100000/1s");
+            vars.put("RATE_LIMIT_ADDRESS_UPLOAD_BYTES", "999999999/1s");
             // Every test client comes from 127.0.0.1; the per-address limit has its own tests.
             vars.put("MAX_SOCKETS_PER_IP", "100000");
             vars.putAll(env);

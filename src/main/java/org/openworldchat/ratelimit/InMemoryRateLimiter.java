@@ -14,11 +14,14 @@ import org.openworldchat.contract.RateLimit;
  * Token buckets (Bucket4j) held in this process: a limit of N per period is a bucket of N tokens
  * refilled smoothly over the period. Time comes from the injected clock. Buckets that have
  * refilled completely carry no information and are dropped now and then, so memory follows the
- * number of guests and addresses active within one period.
+ * number of guests and addresses active within one period: every {@value #SWEEP_EVERY} attempts,
+ * and at the first attempt a minute after the last sweep, so that a quiet node, too, keeps an
+ * address's keyed hash not much longer than its bucket takes to refill.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
     private static final int SWEEP_EVERY = 10_000;
+    private static final long SWEEP_INTERVAL_MS = Duration.ofMinutes(1).toMillis();
 
     private record Key(RateLimit limit, String subject) {
     }
@@ -27,10 +30,14 @@ public final class InMemoryRateLimiter implements RateLimiter {
     private final TimeMeter time;
     private final Map<Key, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
+    private final Clock clock;
+    private final AtomicLong lastSweepMillis;
 
     public InMemoryRateLimiter(Map<RateLimit, RateLimit.Quota> quotas, Clock clock) {
         this.quotas = Map.copyOf(quotas);
         this.time = new ClockTimeMeter(clock);
+        this.clock = clock;
+        this.lastSweepMillis = new AtomicLong(clock.millis());
     }
 
     @Override
@@ -51,8 +58,16 @@ public final class InMemoryRateLimiter implements RateLimiter {
         }
     }
 
+    /** Buckets held now (tests). */
+    int buckets() {
+        return buckets.size();
+    }
+
     private Bucket bucket(RateLimit limit, String subject) {
-        if (attempts.incrementAndGet() % SWEEP_EVERY == 0) {
+        long now = clock.millis();
+        long last = lastSweepMillis.get();
+        boolean due = now - last >= SWEEP_INTERVAL_MS && lastSweepMillis.compareAndSet(last, now);
+        if (attempts.incrementAndGet() % SWEEP_EVERY == 0 || due) {
             sweep();
         }
         return buckets.computeIfAbsent(new Key(limit, subject), k -> newBucket(quota(limit)));

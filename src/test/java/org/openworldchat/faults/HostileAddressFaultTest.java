@@ -45,11 +45,16 @@ class HostileAddressFaultTest {
     private static final long MB = 1_048_576;
 
     /** The contract's defaults: NodeProcess raises some for the other fault tests. */
-    private static final Map<String, String> DEFAULT_LIMITS = Map.of(
-            "RATE_LIMIT_MESSAGES", "10/10s",
-            "RATE_LIMIT_REACTIONS", "30/10s",
-            "RATE_LIMIT_UPLOADS", "10/1m",
-            "MAX_SOCKETS_PER_IP", "20");
+    private static final Map<String, String> DEFAULT_LIMITS = Map.ofEntries(
+            Map.entry("RATE_LIMIT_MESSAGES", "10/10s"),
+            Map.entry("RATE_LIMIT_REACTIONS", "30/10s"),
+            Map.entry("RATE_LIMIT_UPLOADS", "10/1m"),
+            Map.entry("MAX_SOCKETS_PER_IP", "20"),
+            Map.entry("RATE_LIMIT_ADDRESS_NEW_GUESTS", "30/10m"),
+            Map.entry("RATE_LIMIT_ADDRESS_MESSAGES", "60/10s"),
+            Map.entry("RATE_LIMIT_ADDRESS_REACTIONS", "60/10s"),
+            Map.entry("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "10/10m"),
+            Map.entry("RATE_LIMIT_ADDRESS_UPLOADS", "30/10m"));
 
     @Test
     void oneAddressCannotHurtAnyoneElse() throws Exception {

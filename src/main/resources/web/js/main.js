@@ -116,7 +116,7 @@ function onEvent(name, payload) {
       if (typeof payload.id === "string") receive([payload]);
       break;
     case "MESSAGE_REACTION_UPDATED":
-      list.updateReactions(payload.messageId, payload.reactions);
+      list.applyReactionUpdate(payload);
       break;
     case "ONLINE_USERS_COUNT":
       status.counts(payload.count, payload.watching);
@@ -192,10 +192,10 @@ async function toggleReaction(messageId, emoji) {
   if (!messageId || !(await ensureUsername())) return;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      // The ack holds the reactions as this toggle left them; toggles of other guests committed
-      // with it may already have been announced. MESSAGE_REACTION_UPDATED carries the committed
-      // state and always follows, so the list is updated from that alone.
-      await connection.call("SEND_REACTION", { messageId, emoji });
+      // The ack says whether this toggle added or removed our reaction; its counts are as the
+      // toggle left them, which a live update received meanwhile may already have passed.
+      const mark = list.reactionMark();
+      list.applyOwnToggle(messageId, await connection.call("SEND_REACTION", { messageId, emoji }), mark);
       return;
     } catch (error) {
       if (error.code === "USERNAME_REQUIRED" && attempt === 0 && (await askUsername())) continue;

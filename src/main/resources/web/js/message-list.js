@@ -38,7 +38,6 @@ export class MessageList {
     this.me = guestId;
     for (const { message, li } of this.byId.values()) {
       li.classList.toggle("own", message.senderId === guestId);
-      renderReactions(li, message.reactions, guestId);
     }
   }
 
@@ -103,15 +102,34 @@ export class MessageList {
     return added.length;
   }
 
-  /** A live update (MESSAGE_REACTION_UPDATED): the reactions as just committed. */
-  updateReactions(id, reactions) {
-    const entry = this.byId.get(id);
-    if (!entry) return;
+  /**
+   * A live update (MESSAGE_REACTION_UPDATED): changes in the order applied, and the message's
+   * counts right after them. Changes of this guest (from another of its tabs) move its own.
+   */
+  applyReactionUpdate({ messageId, changes, reactionCounts }) {
+    const entry = this.byId.get(messageId);
+    if (!entry || !reactionCounts || typeof reactionCounts !== "object") return;
     entry.reactionsAt = ++this.reactionTick;
-    this.setReactions(entry, reactions);
+    let mine = entry.message.myReactions ?? [];
+    for (const change of Array.isArray(changes) ? changes : []) {
+      if (change?.guestId === this.me) mine = withOwn(mine, change.emoji, change.added === true);
+    }
+    this.setReactions(entry, reactionCounts, mine);
   }
 
-  /** Where live updates stand: take it before asking for a snapshot, pass it to `refreshReactions`. */
+  /**
+   * This guest's own toggle, as its ack tells it: whether it added or removed its reaction, and
+   * the counts as the toggle left them. A live update received since the toggle was sent (`mark`)
+   * is as new or newer, so its counts stay; one still to come replaces them in turn.
+   */
+  applyOwnToggle(messageId, { emoji, added, reactionCounts }, mark) {
+    const entry = this.byId.get(messageId);
+    if (!entry || typeof emoji !== "string") return;
+    const counts = (entry.reactionsAt ?? 0) > mark || !reactionCounts ? entry.message.reactionCounts : reactionCounts;
+    this.setReactions(entry, counts, withOwn(entry.message.myReactions ?? [], emoji, added === true));
+  }
+
+  /** Where live updates stand: take it before asking for a snapshot or toggling, pass it back with the answer. */
   reactionMark() {
     return this.reactionTick;
   }
@@ -125,14 +143,15 @@ export class MessageList {
     for (const message of messages) {
       const entry = this.byId.get(message.id);
       if (!entry || (entry.reactionsAt ?? 0) > mark) continue;
-      if (JSON.stringify(entry.message.reactions ?? {}) === JSON.stringify(message.reactions ?? {})) continue;
-      this.setReactions(entry, message.reactions);
+      const before = JSON.stringify([entry.message.reactionCounts ?? {}, entry.message.myReactions ?? []]);
+      if (before === JSON.stringify([message.reactionCounts ?? {}, message.myReactions ?? []])) continue;
+      this.setReactions(entry, message.reactionCounts, message.myReactions);
     }
   }
 
-  setReactions(entry, reactions) {
-    entry.message = { ...entry.message, reactions };
-    renderReactions(entry.li, reactions, this.me);
+  setReactions(entry, reactionCounts, myReactions) {
+    entry.message = { ...entry.message, reactionCounts: reactionCounts ?? {}, myReactions: myReactions ?? [] };
+    renderReactions(entry.li, entry.message);
   }
 
   /** Removes messages whose time is up and refreshes every "time left" label. */
@@ -234,6 +253,12 @@ export class MessageList {
       && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_WINDOW_MS);
     li.classList.toggle("continued", continued);
   }
+}
+
+/** `mine` with `emoji` in it (`present`) or not. */
+function withOwn(mine, emoji, present) {
+  const others = mine.filter((e) => e !== emoji);
+  return present ? [...others, emoji] : others;
 }
 
 function prefersMotion() {

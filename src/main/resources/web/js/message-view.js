@@ -23,7 +23,7 @@ function initials(name) {
   return letters.join("").toUpperCase();
 }
 
-/** The `<li>` for a stored message. `me` is this guest's id, to mark own messages and reactions. */
+/** The `<li>` for a stored message. `me` is this guest's id, to mark own messages. */
 export function renderMessage(message, me) {
   const own = message.senderId === me;
   const hue = hueClass(message.senderId);
@@ -37,7 +37,7 @@ export function renderMessage(message, me) {
     el("div", { class: `avatar ${hue}`, "aria-hidden": "true", text: initials(message.senderName) }),
     el("div", { class: "msg-main" }, bubble, el("div", { class: "reactions", role: "group", "aria-label": "Reactions" })),
     actions()));
-  renderReactions(li, message.reactions, me);
+  renderReactions(li, message);
   return li;
 }
 
@@ -95,14 +95,17 @@ function actions() {
       title: "React", "aria-haspopup": "dialog", "aria-expanded": "false" }, icon("smile")));
 }
 
-/** Replaces the reaction chips with the server's map; the ones that include `me` are pressed. */
-export function renderReactions(li, reactions, me) {
+/**
+ * Replaces the reaction chips: one per emoji of the message's `reactionCounts`, with its count;
+ * those in its `myReactions` (this guest's own) are pressed.
+ */
+export function renderReactions(li, message) {
   const row = li.querySelector(".reactions");
-  const chips = Object.entries(reactions ?? {})
-    .filter(([, ids]) => Array.isArray(ids) && ids.length > 0)
-    .map(([emoji, ids]) => {
-      const mine = ids.includes(me);
-      const count = ids.length;
+  const own = new Set(Array.isArray(message.myReactions) ? message.myReactions : []);
+  const chips = Object.entries(message.reactionCounts ?? {})
+    .filter(([, count]) => Number.isInteger(count) && count > 0)
+    .map(([emoji, count]) => {
+      const mine = own.has(emoji);
       const label = `${emoji} ${count} ${count === 1 ? "reaction" : "reactions"}${mine ? ", including yours. Remove yours" : ". Add yours"}`;
       return el("button", { type: "button", class: `chip${mine ? " mine" : ""}`, "aria-pressed": String(mine),
         "aria-label": label, dataset: { action: "toggle", emoji } },

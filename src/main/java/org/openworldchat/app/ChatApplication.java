@@ -21,6 +21,7 @@ import org.openworldchat.http.ImagesEndpoint;
 import org.openworldchat.http.MessagesEndpoint;
 import org.openworldchat.http.MetricsEndpoint;
 import org.openworldchat.http.OriginPolicy;
+import org.openworldchat.http.ReactorsEndpoint;
 import org.openworldchat.http.SessionEndpoint;
 import org.openworldchat.http.StaticFiles;
 import org.openworldchat.http.UploadEndpoint;
@@ -132,7 +133,8 @@ public final class ChatApplication implements AutoCloseable {
                 .routePrefix(HttpMethod.GET, "/img/", StaticFiles.directory("/img/"))
                 .routePrefix(HttpMethod.GET, "/vendor/", StaticFiles.directory("/vendor/"))
                 .route(HttpMethod.GET, "/api/session", new SessionEndpoint(guests, cookie))
-                .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages))
+                .route(HttpMethod.GET, "/api/messages", new MessagesEndpoint(messages, cookie))
+                .routeAround(HttpMethod.GET, ReactorsEndpoint.PREFIX, ReactorsEndpoint.SUFFIX, new ReactorsEndpoint(reactions))
                 .route(HttpMethod.POST, "/api/uploads", new UploadEndpoint(uploads, cookie, metrics),
                         UploadEndpoint.MAX_REQUEST_BYTES)
                 .routePrefix(HttpMethod.GET, UploadService.PATH_PREFIX, new ImagesEndpoint(uploads))

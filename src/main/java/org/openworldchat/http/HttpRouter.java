@@ -37,6 +37,8 @@ public final class HttpRouter {
 
     private final Map<String, Map<HttpMethod, Endpoint>> routes = new HashMap<>();
     private final Map<String, Map<HttpMethod, Endpoint>> prefixes = new HashMap<>();
+    /** Routes for {@code prefix + <one segment> + suffix}, keyed by prefix, then suffix. */
+    private final Map<String, Map<String, Map<HttpMethod, Endpoint>>> around = new HashMap<>();
     private final Map<String, Integer> bodyLimits = new HashMap<>();
     private final java.util.Set<String> inline = new java.util.HashSet<>();
     private final ExecutorService executor;
@@ -72,6 +74,16 @@ public final class HttpRouter {
     /** A route for every path under {@code prefix} (which ends with a slash). */
     public HttpRouter routePrefix(HttpMethod method, String prefix, Endpoint endpoint) {
         prefixes.computeIfAbsent(prefix, p -> new HashMap<>()).put(method, endpoint);
+        return this;
+    }
+
+    /**
+     * A route for every path made of {@code prefix}, one segment (no slash, not empty) and
+     * {@code suffix}: an id inside the path, as in {@code /api/messages/{id}/reactions}.
+     */
+    public HttpRouter routeAround(HttpMethod method, String prefix, String suffix, Endpoint endpoint) {
+        around.computeIfAbsent(prefix, p -> new HashMap<>()).computeIfAbsent(suffix, x -> new HashMap<>())
+                .put(method, endpoint);
         return this;
     }
 
@@ -230,7 +242,26 @@ public final class HttpRouter {
             return exact;
         }
         int slash = path.lastIndexOf('/');
-        return slash < 0 ? null : prefixes.get(path.substring(0, slash + 1));
+        Map<HttpMethod, Endpoint> prefixed = slash < 0 ? null : prefixes.get(path.substring(0, slash + 1));
+        return prefixed != null ? prefixed : aroundFor(path);
+    }
+
+    /** The route whose prefix and suffix enclose one segment of {@code path}, or null. */
+    private Map<HttpMethod, Endpoint> aroundFor(String path) {
+        for (Map.Entry<String, Map<String, Map<HttpMethod, Endpoint>>> byPrefix : around.entrySet()) {
+            String prefix = byPrefix.getKey();
+            if (!path.startsWith(prefix)) {
+                continue;
+            }
+            int end = path.indexOf('/', prefix.length());
+            if (end > prefix.length()) {
+                Map<HttpMethod, Endpoint> found = byPrefix.getValue().get(path.substring(end));
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     private static void write(Channel channel, HttpReply reply, boolean keepAlive) {

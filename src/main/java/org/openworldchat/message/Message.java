@@ -1,16 +1,12 @@
 package org.openworldchat.message;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * A chat message as clients see it. Nullable, as on the wire: {@code imageUrl},
  * {@code replyToMessageId}, {@code replyTo} (null when the parent is gone or expired) and
- * {@code clientMessageId}. {@code reactions} maps an emoji to guest ids, first reacted first.
+ * {@code clientMessageId}. {@code reactions} is what its reader is told of them (bounded).
  */
 public record Message(
         UUID id,
@@ -20,7 +16,7 @@ public record Message(
         String senderName,
         UUID replyToMessageId,
         ReplyPreview replyTo,
-        Map<String, List<UUID>> reactions,
+        ReactionSummary reactions,
         Instant createdAt,
         Instant expiresAt,
         UUID clientMessageId) {
@@ -29,8 +25,10 @@ public record Message(
     public record ReplyPreview(UUID id, String senderName, String content, String imageUrl) {
     }
 
-    public Message {
-        // Keeps the stored order of the emojis: Map.copyOf would list them differently on every node.
-        reactions = Collections.unmodifiableMap(new LinkedHashMap<>(reactions));
+    /** The message as every reader is sent it alike (a broadcast): without the reader's own reactions. */
+    public Message forEveryone() {
+        ReactionSummary shared = reactions.forEveryone();
+        return shared == reactions ? this : new Message(id, content, imageUrl, senderId, senderName, replyToMessageId,
+                replyTo, shared, createdAt, expiresAt, clientMessageId);
     }
 }

@@ -8,7 +8,10 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
-/** Reads of {@code messages}. Every query hides expired messages; pages come back oldest first. */
+/**
+ * Reads of {@code messages}. Every query hides expired messages; pages come back oldest first.
+ * {@code reader} is the guest whose own reactions each message lists ({@code null}: nobody's).
+ */
 final class MessageRepository {
 
     private final Jdbi jdbi;
@@ -22,32 +25,35 @@ final class MessageRepository {
     }
 
     /** The newest {@code limit} unexpired messages, oldest first. */
-    List<Message> newest(int limit) {
+    List<Message> newest(int limit, UUID reader) {
         return oldestFirst(jdbi.withHandle(h -> h.createQuery(MessageRows.SELECT + """
                         WHERE m.created_at > :cutoff ORDER BY m.seq DESC LIMIT :limit""")
                 .bind("cutoff", MessageRows.utc(expiry.cutoff()))
+                .bindByType("reader", reader, UUID.class)
                 .bind("limit", limit)
                 .map((rs, ctx) -> rows.map(rs))
                 .list()));
     }
 
     /** Unexpired messages older than {@code seq}, the newest {@code limit} of them, oldest first. */
-    List<Message> before(long seq, int limit) {
+    List<Message> before(long seq, int limit, UUID reader) {
         return oldestFirst(jdbi.withHandle(h -> h.createQuery(MessageRows.SELECT + """
                         WHERE m.seq < :seq AND m.created_at > :cutoff ORDER BY m.seq DESC LIMIT :limit""")
                 .bind("seq", seq)
                 .bind("cutoff", MessageRows.utc(expiry.cutoff()))
+                .bindByType("reader", reader, UUID.class)
                 .bind("limit", limit)
                 .map((rs, ctx) -> rows.map(rs))
                 .list()));
     }
 
     /** Unexpired messages newer than {@code seq}, the oldest {@code limit} of them, oldest first. */
-    List<Message> after(long seq, int limit) {
+    List<Message> after(long seq, int limit, UUID reader) {
         return jdbi.withHandle(h -> h.createQuery(MessageRows.SELECT + """
                         WHERE m.seq > :seq AND m.created_at > :cutoff ORDER BY m.seq ASC LIMIT :limit""")
                 .bind("seq", seq)
                 .bind("cutoff", MessageRows.utc(expiry.cutoff()))
+                .bindByType("reader", reader, UUID.class)
                 .bind("limit", limit)
                 .map((rs, ctx) -> rows.map(rs))
                 .list());
@@ -65,10 +71,11 @@ final class MessageRepository {
     }
 
     /** An unexpired message. */
-    Optional<Message> findActive(UUID id) {
+    Optional<Message> findActive(UUID id, UUID reader) {
         return jdbi.withHandle(h -> h.createQuery(MessageRows.SELECT + " WHERE m.id = :id AND m.created_at > :cutoff")
                 .bind("id", id)
                 .bind("cutoff", MessageRows.utc(expiry.cutoff()))
+                .bindByType("reader", reader, UUID.class)
                 .map((rs, ctx) -> rows.map(rs))
                 .findOne());
     }

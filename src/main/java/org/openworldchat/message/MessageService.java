@@ -2,7 +2,6 @@ package org.openworldchat.message;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -94,7 +93,7 @@ public final class MessageService implements AutoCloseable {
         }
         Message.ReplyPreview parent = null;
         if (request.replyToMessageId() != null) {
-            parent = repository.findActive(request.replyToMessageId())
+            parent = repository.findActive(request.replyToMessageId(), null)
                     .map(p -> new Message.ReplyPreview(p.id(), p.senderName(), snippet(p.content()), p.imageUrl()))
                     .orElseThrow(() -> new ChatException(ErrorCode.REPLY_TARGET_NOT_FOUND));
         }
@@ -127,7 +126,7 @@ public final class MessageService implements AutoCloseable {
         // client its first attempt was stored), and nothing is stored or announced.
         Message message = stored.created()
                 ? created(draft, parent, stored)
-                : repository.findActive(stored.id()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND,
+                : repository.findActive(stored.id(), draft.senderId()).orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND,
                         "The message with this clientMessageId was stored earlier and has expired"));
         if (stored.created() && imageUrl != null) {
             images.attached(imageUrl, message.id());
@@ -135,38 +134,44 @@ public final class MessageService implements AutoCloseable {
         // A retry of a message this node stored but never announced (it failed, or another node
         // stored it and died before announcing) is announced now.
         if (!stored.created() && broadcasts.claim(message.id())) {
-            events.published(message);
+            events.published(message.forEveryone());
         }
         return new Sent(message, stored.created());
     }
 
     private Message created(MessageWriter.NewMessage draft, Message.ReplyPreview parent, MessageWriter.Stored stored) {
         return new Message(draft.id(), draft.content(), draft.imageUrl(), draft.senderId(), stored.senderName(),
-                draft.replyToMessageId(), parent, Map.of(), stored.createdAt(), expiry.expiresAt(stored.createdAt()),
+                draft.replyToMessageId(), parent, ReactionSummary.NONE, stored.createdAt(), expiry.expiresAt(stored.createdAt()),
                 draft.clientMessageId());
     }
 
     /**
      * History for a joining socket: the newest {@value #JOIN_PAGE}, or, after {@code since}, the
-     * oldest {@value #CATCH_UP_LIMIT} newer messages. An unknown or expired {@code since} counts as none.
+     * oldest {@value #CATCH_UP_LIMIT} newer messages. An unknown or expired {@code since} counts as
+     * none. {@code reader} is the joining guest.
      */
-    public List<Message> historyForJoin(Optional<UUID> since) {
+    public List<Message> historyForJoin(Optional<UUID> since, UUID reader) {
         OptionalLong seq = since.map(repository::seqOf).orElse(OptionalLong.empty());
-        return seq.isPresent() ? repository.after(seq.getAsLong(), CATCH_UP_LIMIT) : repository.newest(JOIN_PAGE);
+        return seq.isPresent() ? repository.after(seq.getAsLong(), CATCH_UP_LIMIT, reader)
+                : repository.newest(JOIN_PAGE, reader);
     }
 
-    /** A page older than {@code before} (the newest page without it), at most {@code limit} messages. */
-    public MessagePage page(Optional<UUID> before, int limit) {
+    /**
+     * A page older than {@code before} (the newest page without it), at most {@code limit}
+     * messages. {@code reader}, when known, gets its own reactions listed.
+     */
+    public MessagePage page(Optional<UUID> before, int limit, Optional<UUID> reader) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "limit must be between 1 and " + MAX_PAGE);
         }
+        UUID readerId = reader.orElse(null);
         List<Message> found;
         if (before.isPresent()) {
             long seq = repository.seqOf(before.get())
                     .orElseThrow(() -> new ChatException(ErrorCode.MESSAGE_NOT_FOUND));
-            found = repository.before(seq, limit + 1);
+            found = repository.before(seq, limit + 1, readerId);
         } else {
-            found = repository.newest(limit + 1);
+            found = repository.newest(limit + 1, readerId);
         }
         boolean hasMore = found.size() > limit;
         return new MessagePage(hasMore ? found.subList(1, found.size()) : found, hasMore);
@@ -174,7 +179,7 @@ public final class MessageService implements AutoCloseable {
 
     /** An unexpired message, for other features (reactions) that act on one. */
     public Optional<Message> findActive(UUID id) {
-        return repository.findActive(id);
+        return repository.findActive(id, null);
     }
 
     private static String snippet(String content) {

@@ -1,13 +1,14 @@
 package org.openworldchat.reaction;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchObserver;
@@ -15,6 +16,7 @@ import org.openworldchat.batch.BatchingQueue;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 import org.openworldchat.contract.ServiceUnavailableException;
+import org.openworldchat.message.ReactionSummary;
 import org.openworldchat.message.StoredReactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * toggles per second.
  *
  * <p>The row lock serializes batches from every node, so no toggle is lost and ids stay in
- * first-come order. Each toggle is answered with the reactions as it left them; each changed
- * message is announced once per batch, as committed. A failed transaction fails all its toggles;
- * none is retried, because a toggle applied twice undoes itself.
+ * first-come order. With the reactions, the batch writes what readers are sent of them (counts,
+ * the first few reactors) and the difference in {@code message_reactors}. Each toggle is
+ * answered with the counts as it left them; each changed message is handed on once per batch,
+ * with the changes in the order applied. A failed transaction fails all its toggles; none is
+ * retried, because a toggle applied twice undoes itself.
  */
 final class BatchingReactionWriter implements AutoCloseable {
 
@@ -38,29 +42,28 @@ final class BatchingReactionWriter implements AutoCloseable {
     record Toggle(UUID messageId, String emoji, UUID guestId, Instant cutoff, int maxEmojis) {
     }
 
-    /** A message's reactions as committed, and how many toggles the batch applied to it. */
-    record Committed(Map<String, List<UUID>> reactions, int toggles) {
+    /** What a batch did to one message: its counts before, and its changes in the order applied. */
+    record Committed(UUID messageId, Map<String, Integer> countsBefore, List<ReactionChange> changes) {
     }
 
-
-    private record Pending(Toggle toggle, CompletableFuture<Map<String, List<UUID>>> result) {
+    private record Pending(Toggle toggle, CompletableFuture<ReactionService.Toggled> result) {
     }
 
     private final Jdbi jdbi;
-    private final BiConsumer<UUID, Committed> afterCommit;
+    private final Consumer<Committed> afterCommit;
     private final BatchingQueue<Pending> queue;
 
     /** {@code afterCommit} runs on the writer's thread once per changed message and batch; it must be quick. */
-    BatchingReactionWriter(Jdbi jdbi, int maxBatch, int queueCapacity, BiConsumer<UUID, Committed> afterCommit,
+    BatchingReactionWriter(Jdbi jdbi, int maxBatch, int queueCapacity, Consumer<Committed> afterCommit,
                            BatchObserver observer) {
         this.jdbi = jdbi;
         this.afterCommit = afterCommit;
         this.queue = new BatchingQueue<>("reaction-writer", maxBatch, queueCapacity, this::apply, observer);
     }
 
-    /** Completes with the message's reactions right after this toggle, or with its refusal. */
-    CompletableFuture<Map<String, List<UUID>>> submit(Toggle toggle) {
-        CompletableFuture<Map<String, List<UUID>>> result = new CompletableFuture<>();
+    /** Completes with what the toggle did and the message's counts right after it, or with its refusal. */
+    CompletableFuture<ReactionService.Toggled> submit(Toggle toggle) {
+        CompletableFuture<ReactionService.Toggled> result = new CompletableFuture<>();
         try {
             queue.offer(new Pending(toggle, result));
         } catch (ServiceUnavailableException e) {
@@ -72,34 +75,41 @@ final class BatchingReactionWriter implements AutoCloseable {
     private void apply(List<Pending> batch) {
         Map<Pending, Outcome> outcomes = new HashMap<>();
         Map<UUID, MessageReactions> touched = new LinkedHashMap<>();
-        Map<UUID, Map<String, List<UUID>>> stored = new LinkedHashMap<>();
         try {
             jdbi.useTransaction(h -> {
                 outcomes.clear();
                 touched.clear();
-                stored.clear();
                 Map<UUID, ReactionRepository.LockedRow> rows = ReactionRepository.lock(h,
                         batch.stream().map(p -> p.toggle().messageId()).collect(Collectors.toSet()));
                 for (Pending p : batch) {
                     outcomes.put(p, applyOne(p.toggle(), rows, touched));
                 }
-                touched.forEach((id, r) -> {
-                    if (r.applied() > 0) {
-                        stored.put(id, r.snapshot());
-                    }
-                });
-                if (!stored.isEmpty()) {
-                    ReactionRepository.store(h, stored);
+                touched.values().removeIf(r -> r.changes().isEmpty());
+                if (touched.isEmpty()) {
+                    return;
                 }
+                List<ReactionRepository.Written> written = new ArrayList<>();
+                List<ReactionRepository.Row> gone = new ArrayList<>();
+                List<ReactionRepository.Row> added = new ArrayList<>();
+                touched.forEach((id, r) -> {
+                    written.add(new ReactionRepository.Written(id, StoredReactions.format(r.all()),
+                            StoredReactions.formatCounts(r.counts()),
+                            StoredReactions.format(r.firstReactors(ReactionSummary.LISTED_PER_EMOJI))));
+                    r.rowsGone().forEach(reactor -> gone.add(new ReactionRepository.Row(id, reactor)));
+                    r.rowsNew().forEach(reactor -> added.add(new ReactionRepository.Row(id, reactor)));
+                });
+                ReactionRepository.store(h, written);
+                ReactionRepository.deleteRows(h, gone);
+                ReactionRepository.insertRows(h, added);
             });
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("batch", batch.size()).setCause(e).log("reaction batch not stored");
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;
         }
-        stored.forEach((messageId, reactions) -> {
+        touched.forEach((messageId, reactions) -> {
             try {
-                afterCommit.accept(messageId, new Committed(reactions, touched.get(messageId).applied()));
+                afterCommit.accept(new Committed(messageId, reactions.countsBefore(), reactions.changes()));
             } catch (RuntimeException e) {
                 log.atWarn().setCause(e).log("after-commit action failed");
             }
@@ -107,18 +117,18 @@ final class BatchingReactionWriter implements AutoCloseable {
         batch.forEach(p -> outcomes.get(p).answer(p.result()));
     }
 
-    /** What one toggle came to: the reactions right after it, or the code it is refused with. */
-    private record Outcome(Map<String, List<UUID>> reactions, ErrorCode refusal) {
+    /** What one toggle came to, or the code it is refused with. */
+    private record Outcome(ReactionService.Toggled toggled, ErrorCode refusal) {
 
         static Outcome refused(ErrorCode refusal) {
             return new Outcome(null, refusal);
         }
 
-        void answer(CompletableFuture<Map<String, List<UUID>>> result) {
+        void answer(CompletableFuture<ReactionService.Toggled> result) {
             if (refusal != null) {
                 result.completeExceptionally(new ChatException(refusal));
             } else {
-                result.complete(reactions);
+                result.complete(toggled);
             }
         }
     }
@@ -131,8 +141,12 @@ final class BatchingReactionWriter implements AutoCloseable {
         }
         MessageReactions reactions = touched.computeIfAbsent(t.messageId(),
                 id -> new MessageReactions(StoredReactions.parse(row.reactions())));
-        return reactions.toggle(t.emoji(), t.guestId(), t.maxEmojis())
-                ? new Outcome(reactions.snapshot(), null) : Outcome.refused(ErrorCode.TOO_MANY_REACTIONS);
+        MessageReactions.Outcome outcome = reactions.toggle(t.emoji(), t.guestId(), t.maxEmojis());
+        if (outcome == MessageReactions.Outcome.REFUSED) {
+            return Outcome.refused(ErrorCode.TOO_MANY_REACTIONS);
+        }
+        return new Outcome(new ReactionService.Toggled(t.messageId(), t.emoji(),
+                outcome == MessageReactions.Outcome.ADDED, reactions.counts()), null);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.openworldchat.realtime;
 
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.openworldchat.contract.ServerEvent;
 import org.openworldchat.message.Message;
 import org.openworldchat.metrics.ChatMetrics;
@@ -10,6 +8,7 @@ import org.openworldchat.message.MessageEvents;
 import org.openworldchat.presence.Presence;
 import org.openworldchat.presence.PresenceEvents;
 import org.openworldchat.reaction.ReactionEvents;
+import org.openworldchat.reaction.ReactionUpdate;
 
 /** The one global room: every socket that sent {@code JOIN_CHAT}. Delivers what the services announce. */
 final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
@@ -34,10 +33,13 @@ final class ChatRoom implements MessageEvents, ReactionEvents, PresenceEvents {
     }
 
     @Override
-    public void reactionsChanged(UUID messageId, Map<String, List<UUID>> reactions, int toggles) {
+    public void toggled(int toggles) {
         metrics.reactionsToggled(toggles);
-        everywhere(ServerEvent.MESSAGE_REACTION_UPDATED,
-                Map.of("messageId", messageId.toString(), "reactions", WireFormat.reactions(reactions)));
+    }
+
+    @Override
+    public void reactionsChanged(ReactionUpdate update) {
+        everywhere(ServerEvent.MESSAGE_REACTION_UPDATED, WireFormat.reactionUpdate(update));
     }
 
     /**

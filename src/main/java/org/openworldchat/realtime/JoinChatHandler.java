@@ -18,6 +18,9 @@ import org.openworldchat.presence.PresenceService;
 /** {@code JOIN_CHAT {since?}}: start receiving broadcasts, get who you are, the counts and history. */
 final class JoinChatHandler implements EventHandler {
 
+    /** The contract version this server speaks, told in every JOIN_CHAT answer. */
+    static final int PROTOCOL_VERSION = 2;
+
     private final GuestService guests;
     private final MessageService messages;
     private final PresenceService presence;
@@ -45,9 +48,10 @@ final class JoinChatHandler implements EventHandler {
             // in presence yet, so that activation missed it.
             presence.activate(guest.guestId());
         }
-        List<Message> history = messages.historyForJoin(since);
+        List<Message> history = messages.historyForJoin(since, guest.guestId());
         Presence.Counts counts = presence.countsToTell();
         Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("protocolVersion", PROTOCOL_VERSION);
         ack.put("guestId", guest.guestId().toString());
         ack.put("username", guest.username().orElse(null));
         ack.put("defaultUsername", guest.defaultUsername());

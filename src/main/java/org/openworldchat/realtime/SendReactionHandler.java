@@ -1,7 +1,6 @@
 package org.openworldchat.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -26,12 +25,7 @@ final class SendReactionHandler implements EventHandler {
                 .orElseThrow(() -> Payload.invalid("'messageId' is required"))
                 .orElse(NO_MESSAGE);
         String emoji = p.requiredString("emoji");
-        return reactions.toggle(socket.guestId(), socket.address(), messageId, emoji).thenApply(toggled -> {
-            Map<String, Object> ack = new LinkedHashMap<>();
-            ack.put("messageId", toggled.messageId().toString());
-            ack.put("reactions", WireFormat.reactions(toggled.reactions()));
-            return ack;
-        });
+        return reactions.toggle(socket.guestId(), socket.address(), messageId, emoji).thenApply(WireFormat::toggled);
     }
 
     @Override

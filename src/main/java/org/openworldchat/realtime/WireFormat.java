@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.openworldchat.message.Message;
+import org.openworldchat.message.ReactionSummary;
+import org.openworldchat.reaction.ReactionService;
+import org.openworldchat.reaction.ReactionUpdate;
 
 /** The contract's JSON shapes, built once here for acks, broadcasts and HTTP alike. */
 public final class WireFormat {
@@ -32,7 +35,10 @@ public final class WireFormat {
         out.put("senderName", m.senderName());
         out.put("replyToMessageId", text(m.replyToMessageId()));
         out.put("replyTo", m.replyTo() == null ? null : replyTo(m.replyTo()));
-        out.put("reactions", reactions(m.reactions()));
+        ReactionSummary reactions = m.reactions();
+        out.put("reactions", reactions(reactions.firstReactors()));
+        out.put("reactionCounts", reactions.counts());
+        out.put("myReactions", reactions.mine());
         out.put("createdAt", time(m.createdAt()));
         out.put("expiresAt", time(m.expiresAt()));
         out.put("clientMessageId", text(m.clientMessageId()));
@@ -46,6 +52,39 @@ public final class WireFormat {
     public static Map<String, List<String>> reactions(Map<String, List<UUID>> reactions) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         reactions.forEach((emoji, ids) -> out.put(emoji, ids.stream().map(UUID::toString).toList()));
+        return out;
+    }
+
+    /** {@code MESSAGE_REACTION_UPDATED}: {@code {messageId, changes: [{emoji, guestId, added}], reactionCounts}}. */
+    public static Map<String, Object> reactionUpdate(ReactionUpdate update) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("messageId", update.messageId().toString());
+        out.put("changes", update.changes().stream().map(c -> {
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("emoji", c.emoji());
+            change.put("guestId", c.guestId().toString());
+            change.put("added", c.added());
+            return change;
+        }).toList());
+        out.put("reactionCounts", update.counts());
+        return out;
+    }
+
+    /** The {@code SEND_REACTION} ack's fields: {@code {messageId, emoji, added, reactionCounts}}. */
+    public static Map<String, Object> toggled(ReactionService.Toggled toggled) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("messageId", toggled.messageId().toString());
+        out.put("emoji", toggled.emoji());
+        out.put("added", toggled.added());
+        out.put("reactionCounts", toggled.counts());
+        return out;
+    }
+
+    /** A page of reactors: {@code {guestIds, hasMore}}. */
+    public static Map<String, Object> reactors(ReactionService.ReactorPage page) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("guestIds", page.guestIds().stream().map(UUID::toString).toList());
+        out.put("hasMore", page.hasMore());
         return out;
     }
 

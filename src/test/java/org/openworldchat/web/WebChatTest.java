@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.TestApp;
 import org.openworldchat.support.TestImages;
 
@@ -116,6 +117,53 @@ class WebChatTest {
             assertThat(reader.find("#me-name").getText()).isEqualTo(readerName);
             assertThat(reactions(text)).as("stored as this guest's").isEqualTo(Map.of("👍", List.of(guest.get("guestId").asText())));
             assertThat(reader.errors()).as("console errors and CSP violations").isEmpty();
+        }
+    }
+
+    /**
+     * Message objects list only the first 10 reactors of an emoji. The page counts from
+     * {@code reactionCounts}, presses its own chips from {@code myReactions} (after a reload too,
+     * when it is the 12th reactor) and follows the deltas of others.
+     */
+    @Test
+    void aReactionWithMoreReactorsThanListedKeepsItsCountAndTheReadersOwnChip() throws Exception {
+        String text = "a crowd likes this " + NAMES.incrementAndGet();
+        List<Chatter> crowd = new java.util.ArrayList<>();
+        try (Browser reader = Browser.open(app.baseUrl())) {
+            for (int i = 0; i < 12; i++) {
+                crowd.add(Chatter.named(app, name("crowd")));
+            }
+            JsonNode message = crowd.getFirst().say(text);
+            for (Chatter c : crowd.subList(0, 11)) {
+                c.react(message, "👍");
+            }
+            reader.chooseName(name("reader"));
+            WebElement chip = reader.chip(text, "👍", "11");
+            assertThat(chip.getDomAttribute("aria-pressed")).isEqualTo("false");
+            chip.click();
+            assertThat(reader.chip(text, "👍", "12").getDomAttribute("aria-pressed")).as("the reader's own").isEqualTo("true");
+
+            reader.driver().navigate().refresh();
+            assertThat(reader.awaitLive().chip(text, "👍", "12").getDomAttribute("aria-pressed"))
+                    .as("after a reload: the 12th reactor is not among those listed, and knows its own").isEqualTo("true");
+            crowd.getLast().react(message, "👍");
+            assertThat(reader.chip(text, "👍", "13").getDomAttribute("aria-pressed")).as("a delta of another guest")
+                    .isEqualTo("true");
+            crowd.getFirst().react(message, "👍");
+            assertThat(reader.chip(text, "👍", "12").getDomAttribute("aria-pressed")).isEqualTo("true");
+            assertThat(reactions(text).get("👍")).as("every reactor is stored").hasSize(12);
+
+            Cookie own = reader.driver().manage().getCookieNamed("owc_guest");
+            try (ChatClient otherTab = ChatClient.connect(
+                    app.baseUrl(), own.getName() + "=" + own.getValue())) {
+                ChatClient.ok(otherTab.emit("SEND_REACTION",
+                        Map.of("messageId", message.get("id").asText(), "emoji", "🎉")));
+            }
+            assertThat(reader.chip(text, "🎉", "1").getDomAttribute("aria-pressed"))
+                    .as("the guest's reaction from another tab is its own here too").isEqualTo("true");
+            assertThat(reader.errors()).as("console errors and CSP violations").isEmpty();
+        } finally {
+            crowd.forEach(Chatter::close);
         }
     }
 

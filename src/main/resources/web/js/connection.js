@@ -1,11 +1,11 @@
 /**
  * The Socket.IO connection: acknowledged calls with a timeout, JOIN_CHAT after every (re)connect
- * with `since` so nothing sent meanwhile is missed, and the connection state for the page.
+ * with `since` so nothing sent meanwhile is missed (page after page while `hasMore`), and the
+ * connection state for the page.
  */
 import { io } from "../vendor/socket.io.esm.min.js";
 
 const ACK_TIMEOUT_MS = 10_000;
-const CATCH_UP_PAGE = 500;
 const SERVER_EVENTS = ["NEW_MESSAGE", "MESSAGE_REACTION_UPDATED", "ONLINE_USERS_COUNT", "USERNAME_REQUIRED", "ERROR"];
 
 /** A refusal from the server (`code` from the contract), or OFFLINE / TIMEOUT from here. */
@@ -49,7 +49,8 @@ export function createConnection({ onState, onJoined, onEvent, resumePoint }) {
     for (;;) {
       const ack = await call("JOIN_CHAT", since ? { since } : {});
       onJoined(ack);
-      if (!since || ack.messages.length < CATCH_UP_PAGE) return;
+      // A catch-up comes in pages (by count and by size): ask again from the last while more follow.
+      if (!since || ack.hasMore !== true || ack.messages.length === 0) return;
       since = ack.messages.at(-1).id;
     }
   }

@@ -23,11 +23,14 @@ export class History {
     this.observer.observe(button.parentElement);
   }
 
-  /** Called after the first JOIN_CHAT: a full first page means there may be more before it. */
+  /**
+   * Called after the first JOIN_CHAT. Its page holds fewer than 50 when the chat is short, but also
+   * when 50 would not fit in one answer: any message shown may have older ones before it.
+   */
   start(firstPageSize) {
     if (this.started) return;
     this.started = true;
-    this.hasMore = firstPageSize >= PAGE;
+    this.hasMore = firstPageSize > 0;
     this.render();
     this.loadWhileVisible();
   }

@@ -33,6 +33,7 @@ import org.openworldchat.ratelimit.AddressKeys;
 import org.openworldchat.ratelimit.RateLimits;
 import org.openworldchat.reaction.ReactionService;
 import org.openworldchat.realtime.RealtimeServer;
+import org.openworldchat.realtime.WireFormat;
 import org.openworldchat.retention.RetentionJob;
 import org.openworldchat.retention.RetentionSchedule;
 import org.openworldchat.retention.RetentionScheduler;
@@ -115,7 +116,7 @@ public final class ChatApplication implements AutoCloseable {
                 config.publicBaseUrl(), limits);
         MessageService messages = new MessageService(database.jdbi(), clock, expiry, guests, realtime.messageEvents(),
                 uploads, limits, new MessageService.WriteSettings(config.messageWriteBatch(),
-                        MessageService.WriteSettings.DEFAULT_QUEUE_CAPACITY, afterWrites, metrics));
+                        MessageService.WriteSettings.DEFAULT_QUEUE_CAPACITY, afterWrites, metrics), WireFormat::encodedSize);
         ReactionService reactions = new ReactionService(database.jdbi(), guests, expiry, realtime.reactionEvents(), limits,
                 afterWrites, metrics);
         GuestCookie cookie = new GuestCookie(new SessionTokens(secret), config.cookieSecure());

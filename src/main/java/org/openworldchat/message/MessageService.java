@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.batch.BatchObserver;
 import org.openworldchat.batch.BatchingQueue;
@@ -47,16 +48,23 @@ public final class MessageService implements AutoCloseable {
     private final MessageEvents events;
     private final ImageOwnership images;
     private final MessageExpiry expiry;
+    private final AnswerBudget budget;
     private final RecentBroadcasts broadcasts = new RecentBroadcasts(100_000);
 
+    /**
+     * @param encodedSize the bytes of a message as it is sent; history answers hold no more
+     *                    messages than fit in one answer (1 MiB)
+     */
     public MessageService(Jdbi jdbi, Clock clock, MessageExpiry expiry, GuestService guests, MessageEvents events,
-                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings) {
+                          ImageOwnership images, RateLimits limits, WriteSettings writeSettings,
+                          ToIntFunction<Message> encodedSize) {
         this.afterWrite = writeSettings.afterWrite();
         this.guests = guests;
         this.limits = limits;
         this.events = events;
         this.images = images;
         this.expiry = expiry;
+        this.budget = new AnswerBudget(encodedSize, AnswerBudget.MAX_MESSAGES_BYTES);
         this.repository = new MessageRepository(jdbi, new MessageRows(expiry), expiry);
         this.ids = new MessageIds(clock);
         this.writer = new BatchingMessageWriter(jdbi, clock, writeSettings.maxBatch(), writeSettings.queueCapacity(),
@@ -148,17 +156,24 @@ public final class MessageService implements AutoCloseable {
     /**
      * History for a joining socket: the newest {@value #JOIN_PAGE}, or, after {@code since}, the
      * oldest {@value #CATCH_UP_LIMIT} newer messages. An unknown or expired {@code since} counts as
-     * none. {@code reader} is the joining guest.
+     * none. Either holds fewer when they would not fit in one answer: the newest page keeps its
+     * newest messages, a catch-up its oldest, and {@code hasMore} says that more follow
+     * {@code since} (the client asks again from the last one). {@code reader} is the joining guest.
      */
-    public List<Message> historyForJoin(Optional<UUID> since, UUID reader) {
+    public MessagePage historyForJoin(Optional<UUID> since, UUID reader) {
         OptionalLong seq = since.map(repository::seqOf).orElse(OptionalLong.empty());
-        return seq.isPresent() ? repository.after(seq.getAsLong(), CATCH_UP_LIMIT, reader)
-                : repository.newest(JOIN_PAGE, reader);
+        if (seq.isEmpty()) {
+            return new MessagePage(budget.keepNewest(repository.newest(JOIN_PAGE, reader)), false);
+        }
+        List<Message> newer = repository.after(seq.getAsLong(), CATCH_UP_LIMIT + 1, reader);
+        List<Message> page = budget.keepOldest(newer.subList(0, Math.min(newer.size(), CATCH_UP_LIMIT)));
+        return new MessagePage(page, newer.size() > page.size());
     }
 
     /**
      * A page older than {@code before} (the newest page without it), at most {@code limit}
-     * messages. {@code reader}, when known, gets its own reactions listed.
+     * messages, fewer (the newest of them) when they would not fit in one answer.
+     * {@code reader}, when known, gets its own reactions listed.
      */
     public MessagePage page(Optional<UUID> before, int limit, Optional<UUID> reader) {
         if (limit < 1 || limit > MAX_PAGE) {
@@ -173,8 +188,8 @@ public final class MessageService implements AutoCloseable {
         } else {
             found = repository.newest(limit + 1, readerId);
         }
-        boolean hasMore = found.size() > limit;
-        return new MessagePage(hasMore ? found.subList(1, found.size()) : found, hasMore);
+        List<Message> page = budget.keepNewest(found.size() > limit ? found.subList(1, found.size()) : found);
+        return new MessagePage(page, found.size() > page.size());
     }
 
     /** An unexpired message, for other features (reactions) that act on one. */

@@ -2,7 +2,6 @@ package org.openworldchat.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.openworldchat.guest.Guest;
 import org.openworldchat.guest.GuestService;
-import org.openworldchat.message.Message;
+import org.openworldchat.message.MessagePage;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.presence.Presence;
 import org.openworldchat.presence.PresenceService;
@@ -48,7 +47,7 @@ final class JoinChatHandler implements EventHandler {
             // in presence yet, so that activation missed it.
             presence.activate(guest.guestId());
         }
-        List<Message> history = messages.historyForJoin(since, guest.guestId());
+        MessagePage history = messages.historyForJoin(since, guest.guestId());
         Presence.Counts counts = presence.countsToTell();
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("protocolVersion", PROTOCOL_VERSION);
@@ -57,7 +56,8 @@ final class JoinChatHandler implements EventHandler {
         ack.put("defaultUsername", guest.defaultUsername());
         ack.put("onlineCount", counts.online());
         ack.put("watchingCount", counts.watching());
-        ack.put("messages", WireFormat.messages(history));
+        ack.put("messages", WireFormat.messages(history.messages()));
+        ack.put("hasMore", history.hasMore());
         return CompletableFuture.completedFuture(ack);
     }
 }

@@ -1,5 +1,9 @@
 package org.openworldchat.realtime;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +21,8 @@ public final class WireFormat {
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** Writes JSON as the acks, broadcasts and HTTP answers do (UTF-8, no indentation), to measure it. */
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private WireFormat() {
     }
@@ -47,6 +53,17 @@ public final class WireFormat {
 
     public static List<Map<String, Object>> messages(List<Message> messages) {
         return messages.stream().map(WireFormat::message).toList();
+    }
+
+    /** The bytes of a message object as sent (UTF-8 JSON), to keep answers within their bound. */
+    public static int encodedSize(Message m) {
+        Counting counted = new Counting();
+        try {
+            JSON.writeValue(counted, message(m));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counted.bytes;
     }
 
     public static Map<String, List<String>> reactions(Map<String, List<UUID>> reactions) {
@@ -99,5 +116,20 @@ public final class WireFormat {
 
     private static String text(UUID id) {
         return id == null ? null : id.toString();
+    }
+
+    /** Counts what is written to it and keeps nothing. */
+    private static final class Counting extends OutputStream {
+        int bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
     }
 }

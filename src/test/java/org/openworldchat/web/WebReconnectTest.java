@@ -107,6 +107,45 @@ class WebReconnectTest {
         }
     }
 
+    /**
+     * While the page is away, 500 messages of 2,000 emojis are stored: over 4 MiB, more than one
+     * answer may hold. The page catches up answer by answer (JOIN_CHAT {since} while hasMore)
+     * instead of being cut off by its own catch-up, and shows every one of them.
+     */
+    @Test
+    void afterARestartThePageCatchesUpOnMoreThanOneAnswerCanHold() throws Exception {
+        DatabaseUrl database = TestDatabases.create();
+        MutableClock clock = new MutableClock();
+        TestApp first = TestApp.start(database, clock, Map.of());
+        int port = first.port();
+        try (Browser page = Browser.open(first.baseUrl())) {
+            try (ChatClient writer = first.writer("before_the_flood")) {
+                writer.send("before the flood");
+            }
+            page.awaitLive().message("before the flood");
+            first.close();
+            page.await("the connection-lost banner", d -> page.find("#connection-banner").getText().contains("Reconnecting"));
+            try (Connection sql = TestDatabases.connect(database); PreparedStatement insert = sql.prepareStatement("""
+                        INSERT INTO messages (id, content, sender_id, sender_name, created_at)
+                        SELECT gen_random_uuid(), ?, gen_random_uuid(), 'flood', ?
+                        FROM generate_series(1, 500) g ORDER BY g""")) {
+                insert.setString(1, "😀".repeat(2000));
+                insert.setObject(2, clock.instant().atOffset(java.time.ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+            try (TestApp second = TestApp.start(database, clock, Map.of("PORT", String.valueOf(port)))) {
+                page.await("every message of the flood", d -> Long.valueOf(501).equals(page.script(
+                        "return document.querySelectorAll('#messages > li').length")));
+                page.await("the page to be live", d -> "live".equals(page.find("body").getDomAttribute("data-connection")));
+                assertThat(page.count("before the flood")).isEqualTo(1);
+                assertThat(page.errors()).isEmpty();
+            }
+        } finally {
+            first.close();
+            TestDatabases.drop(database);
+        }
+    }
+
     private static int stored(TestApp app, String content) throws Exception {
         try (Connection sql = app.sql();
              PreparedStatement count = sql.prepareStatement("SELECT count(*) FROM messages WHERE content = ?")) {

@@ -305,4 +305,30 @@ class HostileInputTest {
     static Duration timeout() {
         return ChatClient.TIMEOUT;
     }
+
+    /** The reactors of a message: any query, any id in the path, gets a contract answer, never a 5xx. */
+    @Property(tries = 60)
+    void theReactorsEndpointNeverAnswers5xx(@ForAll("reactorQueries") String query, @ForAll("reactorIds") String id) {
+        Http.Reply reply = app.http().get("/api/messages/" + id + "/reactions?" + query);
+        assertThat(reply.status()).as("%s?%s", id, query).isLessThan(500);
+        if (reply.status() >= 400) {
+            assertThat(reply.json().at("/error/code").asText()).isIn(CODES);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> reactorQueries() {
+        return Arbitraries.maps(Arbitraries.of("emoji", "after", "limit", "x"),
+                        Arbitraries.oneOf(HostileInput.strings(), Arbitraries.of("🔥", "❤", "1", "100", messageId)))
+                .ofMaxSize(4)
+                .map(m -> m.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&")));
+    }
+
+    @Provide
+    Arbitrary<String> reactorIds() {
+        return Arbitraries.oneOf(Arbitraries.of(messageId, "00000000-0000-0000-0000-000000000000", "x", "%00"),
+                HostileInput.strings().map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).filter(s -> !s.isEmpty()));
+    }
 }

@@ -16,6 +16,8 @@ export function makeMessage(payload, sender) {
     replyToMessageId: typeof p.replyToMessageId === "string" ? p.replyToMessageId : null,
     replyTo: null,
     reactions: {},
+    reactionCounts: {},
+    myReactions: [],
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + TTL_MS).toISOString(),
     clientMessageId: typeof p.clientMessageId === "string" ? p.clientMessageId : null,

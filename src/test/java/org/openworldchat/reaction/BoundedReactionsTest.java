@@ -226,6 +226,29 @@ class BoundedReactionsTest {
     }
 
     /**
+     * A guest that takes its reaction back and gives it again (two toggles sent without waiting,
+     * so usually applied in one batch) moves to the end of the emoji's reactors: in the stored
+     * reactions, in the reactors endpoint and in the first reactors a message lists alike.
+     */
+    @Test
+    void aReactionTakenBackAndGivenAgainMovesToTheEndEverywhere() throws Exception {
+        String id = author.send("again").get("id").asText();
+        for (int i = 0; i < 3; i++) {
+            ChatClient.ok(react(guests.get(i), id, "👀"));
+        }
+        CompletableFuture<JsonNode> off = guests.get(0).emitAsync("SEND_REACTION", Map.of("messageId", id, "emoji", "👀"));
+        CompletableFuture<JsonNode> on = guests.get(0).emitAsync("SEND_REACTION", Map.of("messageId", id, "emoji", "👀"));
+        assertThat(ChatClient.ok(off.get()).get("added").asBoolean()).isFalse();
+        assertThat(ChatClient.ok(on.get()).get("added").asBoolean()).isTrue();
+
+        List<String> expected = List.of(guestIds.get(1), guestIds.get(2), guestIds.get(0));
+        assertThat(stored(id).get("👀")).isEqualTo(expected);
+        assertThat(texts(app.http().get(reactors(id, "👀")).json().get("guestIds"))).isEqualTo(expected);
+        assertThat(texts(find(history(null), id).get("reactions").get("👀"))).isEqualTo(expected);
+        assertThat(find(history(null), id).at("/reactionCounts/👀").asInt()).isEqualTo(3);
+    }
+
+    /**
      * Guests toggle at once, some twice (on, then off again). A watcher that applies the deltas in
      * the order received ends with exactly the stored reactors, and each event's counts are those
      * of the changes it has seen so far.

@@ -275,6 +275,10 @@ class ReactionTest {
                 }
             }
             assertThat(stored).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(guestIds);
+            JsonNode listed = app.http().get("/api/messages/" + id + "/reactions?emoji=%F0%9F%91%8D&limit=100").json();
+            List<String> paged = new ArrayList<>();
+            listed.get("guestIds").forEach(g -> paged.add(g.asText()));
+            assertThat(paged).as("the reactors endpoint lists them in the stored order").isEqualTo(stored);
             // Each toggle saw the list as the toggles before it left it, with itself appended: its
             // ack counts the guests up to and including itself in the stored order.
             for (int i = 0; i < n; i++) {

@@ -31,6 +31,7 @@ public record AppConfig(
         Duration messageTtl,
         String cleanupCron,
         int maxSocketsPerIp,
+        int maxSocketsPerIpv6Network,
         boolean trustProxy,
         Map<RateLimit, RateLimit.Quota> rateLimits,
         int messageWriteBatch,
@@ -69,6 +70,7 @@ public record AppConfig(
                 Duration.ofHours(r.integer("MESSAGE_TTL_HOURS", 24, 1, 24 * 365)),
                 r.optional("CLEANUP_CRON").orElse("0 * * * *"),
                 r.integer("MAX_SOCKETS_PER_IP", 20, 1, 1_000_000),
+                r.integer("MAX_SOCKETS_PER_IPV6_64", 200, 1, 1_000_000),
                 r.bool("TRUST_PROXY", false),
                 rateLimits(r),
                 r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000),
@@ -95,14 +97,14 @@ public record AppConfig(
     /** Copy with another port (tests and benchmarks bind port 0). */
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
                 messageWriteBatch, databasePoolSize, socketConnectTimeout);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
                 messageWriteBatch, databasePoolSize, socketConnectTimeout);
     }
 
@@ -112,7 +114,7 @@ public record AppConfig(
      */
     public AppConfig withSocketConnectTimeout(Duration timeout) {
         return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
-                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, trustProxy, rateLimits,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
                 messageWriteBatch, databasePoolSize, timeout);
     }
 

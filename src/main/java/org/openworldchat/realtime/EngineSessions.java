@@ -51,7 +51,7 @@ final class EngineSessions {
     private static final Executor LEAVE_GRACE = CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS);
 
     /** The address whose place the handshake on this channel took, until a session holds it. */
-    private static final AttributeKey<String> RESERVED = AttributeKey.valueOf("owc.reservedPlace");
+    private static final AttributeKey<AddressKey> RESERVED = AttributeKey.valueOf("owc.reservedPlace");
 
     private final ConnectionLimiter limiter;
     private final long connectTimeoutMillis;
@@ -68,18 +68,21 @@ final class EngineSessions {
         this.library = sessions;
     }
 
-    /** Takes a place for the handshake arriving on the channel; false when the address has none left. */
+    /**
+     * Takes a place for the handshake arriving on the channel; false when the address (or its IPv6
+     * /64) has none left.
+     */
     boolean reserve(Channel channel, AddressKey address) {
-        if (!limiter.reserve(address.host())) {
+        if (!limiter.reserve(address)) {
             return false;
         }
-        channel.attr(RESERVED).set(address.host());
+        channel.attr(RESERVED).set(address);
         return true;
     }
 
     /** After the library has handled a handshake: gives the place back unless a session took it. */
     void handshakeDone(Channel channel) {
-        String unclaimed = channel.attr(RESERVED).getAndSet(null);
+        AddressKey unclaimed = channel.attr(RESERVED).getAndSet(null);
         if (unclaimed != null) {
             limiter.release(unclaimed);
         }
@@ -132,7 +135,7 @@ final class EngineSessions {
         }
     }
 
-    private void start(UUID sessionId, String address, Channel channel) {
+    private void start(UUID sessionId, AddressKey address, Channel channel) {
         Session session = new Session(address);
         session.timer = channel.eventLoop().schedule(() -> expire(sessionId, session),
                 connectTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -186,7 +189,7 @@ final class EngineSessions {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest) {
                 Channel channel = ctx.channel();
-                String address = channel.attr(RESERVED).getAndSet(null);
+                AddressKey address = channel.attr(RESERVED).getAndSet(null);
                 ClientHead head = channel.attr(ClientHead.CLIENT).get();
                 if (address != null && head != null) {
                     start(head.getSessionId(), address, channel);
@@ -248,14 +251,14 @@ final class EngineSessions {
     }
 
     private static final class Session {
-        final String address;
+        final AddressKey address;
         /** The library connected it: its disconnect listener will run when it ends. */
         volatile boolean socket;
         /** Sent "40": kept past the connect timeout. */
         volatile boolean connected;
         volatile ScheduledFuture<?> timer;
 
-        Session(String address) {
+        Session(AddressKey address) {
             this.address = address;
         }
 

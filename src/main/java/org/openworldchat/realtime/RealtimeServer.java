@@ -69,14 +69,16 @@ public final class RealtimeServer {
 
     /**
      * @param maxSocketsPerAddress Engine.IO sessions one client address may hold on this node
+     * @param maxSocketsPerNetwork Engine.IO sessions the addresses of one IPv6 /64 may hold together on this node
      * @param connectTimeout how long a session may take from its handshake to its Socket.IO
      *     connect before it is closed ({@link #CONNECT_TIMEOUT} in production)
      */
-    public RealtimeServer(int port, int maxSocketsPerAddress, Duration connectTimeout, ExecutorService executor,
-                          ChatMetrics metrics, ClusterBus bus) {
+    public RealtimeServer(int port, int maxSocketsPerAddress, int maxSocketsPerNetwork, Duration connectTimeout,
+                          ExecutorService executor, ChatMetrics metrics, ClusterBus bus) {
         this.executor = executor;
         this.metrics = metrics;
-        this.engineSessions = new EngineSessions(new ConnectionLimiter(maxSocketsPerAddress), connectTimeout);
+        this.engineSessions = new EngineSessions(new ConnectionLimiter(maxSocketsPerAddress, maxSocketsPerNetwork),
+                connectTimeout);
         Configuration config = new Configuration();
         config.setPort(port);
         config.setContext(CONTEXT);

@@ -18,6 +18,7 @@ class AppConfigTest {
         assertThat(c.messageTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(c.cleanupCron()).isEqualTo("0 * * * *");
         assertThat(c.maxSocketsPerIp()).isEqualTo(20);
+        assertThat(c.maxSocketsPerIpv6Network()).isEqualTo(200);
         assertThat(c.trustProxy()).isFalse();
         assertThat(c.cookieSecure()).isFalse();
         assertThat(c.corsOrigins()).isEmpty();
@@ -67,6 +68,7 @@ class AppConfigTest {
         assertBad(Map.of("DATABASE_URL", "mysql://x@y/z"), "DATABASE_URL");
         assertBad(Map.of("REDIS_URL", "http://localhost"), "REDIS_URL");
         assertBad(Map.of("DATABASE_POOL_SIZE", "2"), "DATABASE_POOL_SIZE");
+        assertBad(Map.of("MAX_SOCKETS_PER_IPV6_64", "0"), "MAX_SOCKETS_PER_IPV6_64");
     }
 
     private static void assertBad(Map<String, String> env, String variable) {

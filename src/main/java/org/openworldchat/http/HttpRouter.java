@@ -205,9 +205,15 @@ public final class HttpRouter {
     private HttpReply refusal(HttpCall call, Exception e) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(e);
         if (error.unexpected()) {
-            log.atError().addKeyValue("path", call.path()).setCause(e).log("request failed");
+            log.atError().addKeyValue("route", routeOf(call.path())).setCause(e).log("request failed");
         }
         return counted(error);
+    }
+
+    /** The route of a path that has one, as the table names it: a path's own text is the client's, not for the log. */
+    private String routeOf(String path) {
+        int slash = path.lastIndexOf('/');
+        return routes.containsKey(path) || slash < 0 ? path : path.substring(0, slash + 1) + "*";
     }
 
     /** The methods a path takes (HEAD wherever GET), as {@code Allow} and CORS preflights name them. */

@@ -11,12 +11,13 @@ import java.util.List;
 import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
+import org.openworldchat.logging.BadRequestLog;
 
 /**
  * netty-socketio's pipeline plus ours: the HTTP API right after the request decoder (so its
  * bodies stream instead of being aggregated), the guest cookie and the per-address limit on the
- * handshake, the connect timeout of Engine.IO sessions, and the security headers on every
- * response.
+ * handshake, the connect timeout of Engine.IO sessions, the security headers on every response,
+ * and a last handler for the failures no other one handled.
  */
 final class ChatChannelInitializer extends SocketIOChannelInitializer {
 
@@ -53,15 +54,18 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final FirstRequestHandler firstRequest;
     private final EngineSessions.Claim sessionClaim;
     private final EngineSessions.ConnectWatch connectWatch;
+    private final UnhandledFailures unhandledFailures;
 
     ChatChannelInitializer(HttpRouter router, ClientAddress addresses, HandshakeCookieHandler handshakeCookies,
-                           EngineSessions engineSessions, ReadThrottle readThrottle, String socketIoPath) {
+                           EngineSessions engineSessions, ReadThrottle readThrottle, BadRequestLog badRequests,
+                           String socketIoPath) {
         this.router = router;
         this.addresses = addresses;
         this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
         this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
+        this.unhandledFailures = new UnhandledFailures(badRequests);
         this.firstRequest = new FirstRequestHandler(LibraryWorkarounds.timers(this), SLOW_CONSUMERS);
         engineSessions.useLibraryTable(LibraryWorkarounds.sessions(this));
         this.sessionClaim = engineSessions.claim();
@@ -98,5 +102,6 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);
         pipeline.addBefore(PACKET_HANDLER, "owcReadThrottle", readThrottle);
         pipeline.addBefore(PACKET_HANDLER, "owcPipelineTrim", pipelineTrim);
+        pipeline.addLast("owcUnhandledFailures", unhandledFailures);
     }
 }

@@ -180,8 +180,11 @@ final class EventDispatcher {
     private void answerFailure(SocketContext socket, IncomingEvent event, AckRequest ack, Throwable failure, long arrived) {
         ErrorMapper.ErrorBody error = ErrorMapper.describe(failure);
         metrics.refused(error.code());
+        // Unknown names are the client's choice: one label for all of them keeps the metric series
+        // bounded and client text out of the log.
+        String label = ClientEvent.fromWire(event.name()).map(ClientEvent::wireName).orElse("UNKNOWN");
         if (error.unexpected()) {
-            log.atError().addKeyValue("guestId", socket.guestId()).addKeyValue("event", event.name())
+            log.atError().addKeyValue("guestId", socket.guestId()).addKeyValue("event", label)
                     .setCause(failure).log("event failed");
         }
         if (failure instanceof UsernameRequiredException required) {
@@ -197,8 +200,6 @@ final class EventDispatcher {
             body.put("event", event.name());
             socket.emit(ServerEvent.ERROR, body);
         }
-        // Unknown names are the client's choice: one label for all of them keeps the series bounded.
-        String label = ClientEvent.fromWire(event.name()).map(ClientEvent::wireName).orElse("UNKNOWN");
         metrics.acked(label, false, Duration.ofNanos(System.nanoTime() - arrived));
     }
 }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import com.corundumstudio.socketio.SocketIOClient;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -22,22 +23,27 @@ import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.http.OriginPolicy;
+import org.openworldchat.logging.BadRequestLog;
 import org.openworldchat.ratelimit.AddressKey;
 
 /**
  * The door to the Socket.IO endpoint, in front of netty-socketio. Every request from a browser
  * origin that is not allowed is refused (403 {@code FORBIDDEN_ORIGIN}), which also stops
  * cross-site websocket hijacking. A method Engine.IO does not use (anything but GET, POST and
- * OPTIONS) is refused (405 {@code METHOD_NOT_ALLOWED}). A handshake takes one of its address's
- * places on this node ({@link EngineSessions}), or is refused (429 {@code RATE_LIMITED}) when the
- * address holds all of them. Every other handshake gets a guest: a valid {@code owc_guest} cookie
+ * OPTIONS) is refused (405 {@code METHOD_NOT_ALLOWED}), a path under the endpoint other than the
+ * endpoint itself is refused (404 {@code NOT_FOUND}), and a request without a transport Engine.IO
+ * knows gets Engine.IO's own {@code 400 Transport unknown}: the library answered these too, but
+ * logged each with the path or URL the client chose, and its address. Those are counted instead
+ * ({@link BadRequestLog}). A handshake takes one of its address's places on this node
+ * ({@link EngineSessions}), or is refused (429 {@code RATE_LIMITED}) when the address (or its IPv6
+ * /64) holds all of them. Every other handshake gets a guest: a valid {@code owc_guest} cookie
  * keeps its guest; any other gets a new guest, whose cookie is added to the handshake's response
  * (the polling 200 or the websocket 101: netty-socketio has no API for response headers). The
  * guest id travels to the authorization listener in a request header that clients cannot set,
  * because this handler removes it from every incoming request first. The security headers are
- * added nearer the wire, by {@link SecurityHeadersHandler}. A stopping server starts no session:
- * a handshake that comes over a connection still open then is refused (503
- * {@code SERVICE_UNAVAILABLE}).
+ * added nearer the wire, by {@link SecurityHeadersHandler}. A stopping
+ * server starts no session: a handshake that comes over a connection still open then is refused
+ * (503 {@code SERVICE_UNAVAILABLE}).
  */
 @Sharable
 final class HandshakeCookieHandler extends ChannelDuplexHandler {
@@ -49,6 +55,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     /** The methods Engine.IO's transports take: polling GETs and POSTs, and CORS preflights. */
     private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
     private static final String ALLOWED = "GET, OPTIONS, POST";
+    private static final Set<String> TRANSPORTS = Set.of("polling", "websocket");
 
     private final GuestCookie cookie;
     private final String handshakePath;
@@ -56,16 +63,18 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     private final ClientAddress addresses;
     private final EngineSessions sessions;
     private final HttpRouter refusals;
+    private final BadRequestLog badRequests;
     private volatile boolean stopping;
 
     HandshakeCookieHandler(GuestCookie cookie, String handshakePath, OriginPolicy origins, ClientAddress addresses,
-                           EngineSessions sessions, HttpRouter refusals) {
+                           EngineSessions sessions, HttpRouter refusals, BadRequestLog badRequests) {
         this.cookie = cookie;
         this.handshakePath = handshakePath;
         this.origins = origins;
         this.addresses = addresses;
         this.sessions = sessions;
         this.refusals = refusals;
+        this.badRequests = badRequests;
     }
 
     @Override
@@ -85,7 +94,21 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                 refusals.refuseMethod(ctx.channel(), ALLOWED);
                 return;
             }
-            if (isHandshake(request)) {
+            QueryStringDecoder query = new QueryStringDecoder(request.uri());
+            if (!query.path().equals(handshakePath)) {
+                ReferenceCountUtil.release(msg);
+                badRequests.count(BadRequestLog.Kind.WRONG_PATH);
+                refusals.refuse(ctx.channel(), ErrorCode.NOT_FOUND, "Not found");
+                return;
+            }
+            List<String> transport = query.parameters().get("transport");
+            if (transport == null || !TRANSPORTS.contains(transport.getFirst())) {
+                ReferenceCountUtil.release(msg);
+                badRequests.count(BadRequestLog.Kind.UNKNOWN_TRANSPORT);
+                EngineIoError.transportUnknown(ctx.channel());
+                return;
+            }
+            if (!query.parameters().containsKey("sid")) {
                 if (stopping) {
                     ReferenceCountUtil.release(msg);
                     refusals.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
@@ -148,10 +171,5 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
         Object stored = client.get(SocketContext.ADDRESS);
         String[] parts = String.valueOf(stored).split(" ", 2);
         return new AddressKey(parts[0], parts.length > 1 ? Optional.of(parts[1]) : Optional.empty());
-    }
-
-    private boolean isHandshake(HttpRequest request) {
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        return query.path().equals(handshakePath) && !query.parameters().containsKey("sid");
     }
 }

@@ -5,17 +5,25 @@ import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import java.io.IOException;
 import java.util.List;
+import org.openworldchat.logging.BadRequestLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Failures inside netty-socketio. A peer resetting its connection is routine and logged at
- * debug; anything else is logged once, without echoing the client's data, and the channel of a
- * client that sent something undecodable is closed so it cannot keep the server busy.
+ * debug; a client that sent something undecodable is counted ({@link BadRequestLog}: a client
+ * chooses how often, so not a line each), never echoing its data, and its channel is closed so it
+ * cannot keep the server busy. A failing listener of ours is logged.
  */
 final class QuietExceptionListener extends ExceptionListenerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(QuietExceptionListener.class);
+
+    private final BadRequestLog badRequests;
+
+    QuietExceptionListener(BadRequestLog badRequests) {
+        this.badRequests = badRequests;
+    }
 
     @Override
     public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
@@ -42,7 +50,8 @@ final class QuietExceptionListener extends ExceptionListenerAdapter {
         if (e instanceof IOException) {
             log.debug("connection error: {}", e.getMessage());
         } else {
-            log.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("undecodable input; closing the connection");
+            badRequests.count(BadRequestLog.Kind.UNDECODABLE);
+            log.atDebug().addKeyValue("error", e.getClass().getSimpleName()).log("undecodable input; closing the connection");
         }
         ctx.close();
         return true;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
@@ -23,6 +24,7 @@ import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HttpRouter;
+import org.openworldchat.logging.BadRequestLog;
 import org.openworldchat.message.MessageEvents;
 import org.openworldchat.metrics.ChatMetrics;
 import org.openworldchat.message.MessageService;
@@ -50,6 +52,8 @@ public final class RealtimeServer {
      * socket.io-client sends "40" as soon as the handshake is answered.
      */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How often the counts of bad requests are logged (when there were any). */
+    static final Duration BAD_REQUEST_REPORTS = Duration.ofMinutes(1);
 
     /** What the handlers need. */
     public record Services(GuestService guests, MessageService messages, ReactionService reactions,
@@ -63,6 +67,7 @@ public final class RealtimeServer {
     private final ExecutorService executor;
     private final EngineSessions engineSessions;
     private final ChatMetrics metrics;
+    private final BadRequestLog badRequests = new BadRequestLog();
     private Channel serverChannel;
     private EventDispatcher dispatcher;
     private HandshakeCookieHandler handshakes;
@@ -102,7 +107,7 @@ public final class RealtimeServer {
         // Socket.IO v4's own defaults, so a dead peer is noticed within 45 s.
         config.setPingInterval(25_000);
         config.setPingTimeout(20_000);
-        config.setExceptionListener(new QuietExceptionListener());
+        config.setExceptionListener(new QuietExceptionListener(badRequests));
         config.setAuthorizationListener(data -> {
             String guestId = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_GUEST_HEADER);
             String address = data.getHttpHeaders().get(HandshakeCookieHandler.TRUSTED_ADDRESS_HEADER);
@@ -172,9 +177,10 @@ public final class RealtimeServer {
                 engineSessions.socketDisconnected(client);
             }
         });
-        this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router);
+        this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router,
+                badRequests);
         server.setPipelineFactory(new ChatChannelInitializer(router, addresses, handshakes,
-                engineSessions, new ReadThrottle(sockets), CONTEXT + "/"));
+                engineSessions, new ReadThrottle(sockets), badRequests, CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();
@@ -183,6 +189,8 @@ public final class RealtimeServer {
             throw new IllegalStateException(ErrorMapper.rootMessage(bound.cause()), bound.cause());
         }
         serverChannel = bound.channel();
+        long every = BAD_REQUEST_REPORTS.toMillis();
+        serverChannel.eventLoop().scheduleAtFixedRate(badRequests::report, every, every, TimeUnit.MILLISECONDS);
         log.atInfo().addKeyValue("port", port()).addKeyValue("transport", Epoll.isAvailable() ? "epoll" : "nio")
                 .log("listening");
     }
@@ -229,6 +237,7 @@ public final class RealtimeServer {
             channels.open(client).forEach(Channel::close);
         }
         server.stop();
+        badRequests.report();
     }
 
     /**

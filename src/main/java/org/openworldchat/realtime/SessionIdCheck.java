@@ -1,21 +1,12 @@
 package org.openworldchat.realtime;
 
 import com.corundumstudio.socketio.handler.ClientsBox;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,9 +20,6 @@ import java.util.UUID;
 @Sharable
 final class SessionIdCheck extends ChannelInboundHandlerAdapter {
 
-    private static final byte[] UNKNOWN_SESSION =
-            "{\"code\":1,\"message\":\"Session ID unknown\"}".getBytes(StandardCharsets.US_ASCII);
-
     private final String path;
     private final ClientsBox sessions;
 
@@ -44,11 +32,7 @@ final class SessionIdCheck extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request && !known(request)) {
             ReferenceCountUtil.release(msg);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(UNKNOWN_SESSION));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, UNKNOWN_SESSION.length);
-            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            EngineIoError.sessionUnknown(ctx.channel());
             return;
         }
         ctx.fireChannelRead(msg);

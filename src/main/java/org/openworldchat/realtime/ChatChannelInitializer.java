@@ -16,8 +16,8 @@ import org.openworldchat.logging.BadRequestLog;
 /**
  * netty-socketio's pipeline plus ours: the HTTP API right after the request decoder (so its
  * bodies stream instead of being aggregated), the guest cookie and the per-address limit on the
- * handshake, the connect timeout of Engine.IO sessions, the security headers on every response,
- * and a last handler for the failures no other one handled.
+ * handshake, the connect timeout of Engine.IO sessions, the refusal of binary packets, the
+ * security headers on every response, and a last handler for the failures no other one handled.
  */
 final class ChatChannelInitializer extends SocketIOChannelInitializer {
 
@@ -54,6 +54,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final FirstRequestHandler firstRequest;
     private final EngineSessions.Claim sessionClaim;
     private final EngineSessions.ConnectWatch connectWatch;
+    private final BinaryPacketGuard binaryPackets;
     private final UnhandledFailures unhandledFailures;
 
     ChatChannelInitializer(HttpRouter router, ClientAddress addresses, HandshakeCookieHandler handshakeCookies,
@@ -65,6 +66,7 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
         this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
+        this.binaryPackets = new BinaryPacketGuard(engineSessions, badRequests);
         this.unhandledFailures = new UnhandledFailures(badRequests);
         this.firstRequest = new FirstRequestHandler(LibraryWorkarounds.timers(this), SLOW_CONSUMERS);
         engineSessions.useLibraryTable(LibraryWorkarounds.sessions(this));
@@ -97,6 +99,8 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         // Gets the handshake once the library's authorization has made a session of it, before
         // the transport handlers connect that session.
         pipeline.addAfter(AUTHORIZE_HANDLER, SESSION_CLAIM, sessionClaim);
+        // Sees the raw websocket frames and every payload before the library decodes any of it.
+        pipeline.addBefore(PACKET_HANDLER, "owcBinaryPackets", binaryPackets);
         // Sees the polling GETs and the decoded websocket packets before the library handles them.
         pipeline.addBefore(PACKET_HANDLER, "owcConnectWatch", connectWatch);
         pipeline.addBefore(PACKET_HANDLER, "owcUpgradeFlush", upgradeFlush);

@@ -34,7 +34,8 @@ import org.openworldchat.ratelimit.AddressKey;
  * authorization, gives it to the session the library made of the handshake, and the door gives
  * it back when the library refused the handshake instead ({@link #handshakeDone}). A session
  * gives its place back exactly once: when its socket disconnects ({@link #socketDisconnected}),
- * or when it is closed for not connecting in time.
+ * when it is closed for not connecting in time, or when it is ended for what it sent
+ * ({@link #end}).
  *
  * <p>Like the official server's {@code connectTimeout}, a session that has not connected to the
  * namespace within {@link RealtimeServer#CONNECT_TIMEOUT} of its handshake is closed. Connecting
@@ -86,6 +87,26 @@ final class EngineSessions {
         if (unclaimed != null) {
             limiter.release(unclaimed);
         }
+    }
+
+    /**
+     * Ends a session at once for what its client sent: gives its place back, sends "41" and closes
+     * its transport, and makes the library forget it (which it does by itself only for sessions it
+     * connected to the namespace).
+     */
+    void end(ClientHead head) {
+        release(head.getSessionId());
+        head.disconnect();
+        ClientsBox sessions = library;
+        if (sessions != null) {
+            sessions.removeClient(head.getSessionId());
+        }
+    }
+
+    /** The session whose transport the channel is, if any. */
+    ClientHead sessionOn(Channel channel) {
+        ClientsBox sessions = library;
+        return sessions == null ? null : sessions.get(channel);
     }
 
     /**

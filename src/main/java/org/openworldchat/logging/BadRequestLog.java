@@ -22,6 +22,8 @@ public final class BadRequestLog {
         WRONG_PATH("wrongPath"),
         /** A Socket.IO request without a transport Engine.IO knows. */
         UNKNOWN_TRANSPORT("unknownTransport"),
+        /** A request naming an Engine.IO session that is not the requester's. */
+        FOREIGN_SESSION("foreignSession"),
         /** A Socket.IO binary packet, binary frame or binary payload, which the contract does not use. */
         BINARY_PACKET("binaryPacket"),
         /** Input that could not be decoded, or that made the library fail. */

@@ -9,6 +9,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.util.List;
 import org.openworldchat.http.ClientAddress;
+import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
 import org.openworldchat.logging.BadRequestLog;
@@ -16,8 +17,9 @@ import org.openworldchat.logging.BadRequestLog;
 /**
  * netty-socketio's pipeline plus ours: the HTTP API right after the request decoder (so its
  * bodies stream instead of being aggregated), the guest cookie and the per-address limit on the
- * handshake, the connect timeout of Engine.IO sessions, the refusal of binary packets, the
- * security headers on every response, and a last handler for the failures no other one handled.
+ * handshake, the session owner's check on every later request, the connect timeout of Engine.IO
+ * sessions, the refusal of binary packets, the security headers on every response, and a last
+ * handler for the failures no other one handled.
  */
 final class ChatChannelInitializer extends SocketIOChannelInitializer {
 
@@ -57,15 +59,16 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
     private final BinaryPacketGuard binaryPackets;
     private final UnhandledFailures unhandledFailures;
 
-    ChatChannelInitializer(HttpRouter router, ClientAddress addresses, HandshakeCookieHandler handshakeCookies,
-                           EngineSessions engineSessions, ReadThrottle readThrottle, BadRequestLog badRequests,
-                           String socketIoPath) {
+    ChatChannelInitializer(HttpRouter router, ClientAddress addresses, GuestCookie cookie,
+                           HandshakeCookieHandler handshakeCookies, EngineSessions engineSessions,
+                           ReadThrottle readThrottle, BadRequestLog badRequests, String socketIoPath) {
         this.router = router;
         this.addresses = addresses;
         this.readThrottle = readThrottle;
         this.handshakeCookies = handshakeCookies;
         this.socketIoPath = socketIoPath;
-        this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this));
+        this.sessionIds = new SessionIdCheck(socketIoPath, LibraryWorkarounds.sessions(this), engineSessions, cookie,
+                addresses, badRequests);
         this.binaryPackets = new BinaryPacketGuard(engineSessions, badRequests);
         this.unhandledFailures = new UnhandledFailures(badRequests);
         this.firstRequest = new FirstRequestHandler(LibraryWorkarounds.timers(this), SLOW_CONSUMERS);

@@ -17,12 +17,12 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.openworldchat.ratelimit.AddressKey;
 
 /**
  * The Engine.IO sessions of this node and their places in the per-address limit.
@@ -35,7 +35,8 @@ import org.openworldchat.ratelimit.AddressKey;
  * it back when the library refused the handshake instead ({@link #handshakeDone}). A session
  * gives its place back exactly once: when its socket disconnects ({@link #socketDisconnected}),
  * when it is closed for not connecting in time, or when it is ended for what it sent
- * ({@link #end}).
+ * ({@link #end}). A session also keeps its {@link SessionOwner}, which every later request naming
+ * it must match ({@link #ownerOf}).
  *
  * <p>Like the official server's {@code connectTimeout}, a session that has not connected to the
  * namespace within {@link RealtimeServer#CONNECT_TIMEOUT} of its handshake is closed. Connecting
@@ -51,8 +52,8 @@ final class EngineSessions {
     /** How long a socket that left the namespace may keep its connection before it is closed. */
     private static final Executor LEAVE_GRACE = CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS);
 
-    /** The address whose place the handshake on this channel took, until a session holds it. */
-    private static final AttributeKey<AddressKey> RESERVED = AttributeKey.valueOf("owc.reservedPlace");
+    /** The owner whose place the handshake on this channel took, until a session holds it. */
+    private static final AttributeKey<SessionOwner> RESERVED = AttributeKey.valueOf("owc.reservedPlace");
 
     private final ConnectionLimiter limiter;
     private final long connectTimeoutMillis;
@@ -70,23 +71,29 @@ final class EngineSessions {
     }
 
     /**
-     * Takes a place for the handshake arriving on the channel; false when the address (or its IPv6
-     * /64) has none left.
+     * Takes a place of the owner's address for the handshake arriving on the channel; false when
+     * the address (or its IPv6 /64) has none left.
      */
-    boolean reserve(Channel channel, AddressKey address) {
-        if (!limiter.reserve(address)) {
+    boolean reserve(Channel channel, SessionOwner owner) {
+        if (!limiter.reserve(owner.address())) {
             return false;
         }
-        channel.attr(RESERVED).set(address);
+        channel.attr(RESERVED).set(owner);
         return true;
     }
 
     /** After the library has handled a handshake: gives the place back unless a session took it. */
     void handshakeDone(Channel channel) {
-        AddressKey unclaimed = channel.attr(RESERVED).getAndSet(null);
+        SessionOwner unclaimed = channel.attr(RESERVED).getAndSet(null);
         if (unclaimed != null) {
-            limiter.release(unclaimed);
+            limiter.release(unclaimed.address());
         }
+    }
+
+    /** Whom an open session belongs to; empty for a session that is not open (any more). */
+    Optional<SessionOwner> ownerOf(UUID sessionId) {
+        Session session = open.get(sessionId);
+        return session == null ? Optional.empty() : Optional.of(session.owner);
     }
 
     /**
@@ -152,12 +159,12 @@ final class EngineSessions {
         Session session = open.remove(sessionId);
         if (session != null) {
             session.stopTimer();
-            limiter.release(session.address);
+            limiter.release(session.owner.address());
         }
     }
 
-    private void start(UUID sessionId, AddressKey address, Channel channel) {
-        Session session = new Session(address);
+    private void start(UUID sessionId, SessionOwner owner, Channel channel) {
+        Session session = new Session(owner);
         session.timer = channel.eventLoop().schedule(() -> expire(sessionId, session),
                 connectTimeoutMillis, TimeUnit.MILLISECONDS);
         open.put(sessionId, session);
@@ -167,7 +174,7 @@ final class EngineSessions {
         if (session.connected || !open.remove(sessionId, session)) {
             return;
         }
-        limiter.release(session.address);
+        limiter.release(session.owner.address());
         ClientsBox sessions = library;
         ClientHead head = sessions == null ? null : sessions.get(sessionId);
         close(head);
@@ -210,12 +217,12 @@ final class EngineSessions {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest) {
                 Channel channel = ctx.channel();
-                AddressKey address = channel.attr(RESERVED).getAndSet(null);
+                SessionOwner owner = channel.attr(RESERVED).getAndSet(null);
                 ClientHead head = channel.attr(ClientHead.CLIENT).get();
-                if (address != null && head != null) {
-                    start(head.getSessionId(), address, channel);
-                } else if (address != null) {
-                    limiter.release(address);
+                if (owner != null && head != null) {
+                    start(head.getSessionId(), owner, channel);
+                } else if (owner != null) {
+                    limiter.release(owner.address());
                 }
             }
             ctx.fireChannelRead(msg);
@@ -272,15 +279,15 @@ final class EngineSessions {
     }
 
     private static final class Session {
-        final AddressKey address;
+        final SessionOwner owner;
         /** The library connected it: its disconnect listener will run when it ends. */
         volatile boolean socket;
         /** Sent "40": kept past the connect timeout. */
         volatile boolean connected;
         volatile ScheduledFuture<?> timer;
 
-        Session(AddressKey address) {
-            this.address = address;
+        Session(SessionOwner owner) {
+            this.owner = owner;
         }
 
         void connected() {

@@ -39,9 +39,11 @@ import org.openworldchat.ratelimit.AddressKey;
  * /64) holds all of them. Every other handshake gets a guest: a valid {@code owc_guest} cookie
  * keeps its guest; any other gets a new guest, whose cookie is added to the handshake's response
  * (the polling 200 or the websocket 101: netty-socketio has no API for response headers). The
- * guest id travels to the authorization listener in a request header that clients cannot set,
- * because this handler removes it from every incoming request first. The security headers are
- * added nearer the wire, by {@link SecurityHeadersHandler}. A stopping
+ * session belongs to that guest, and to the address too when it came without a valid cookie
+ * ({@link SessionOwner}). The guest id travels to the authorization listener in a request header
+ * that clients cannot set, because this handler removes it from every incoming request first. The
+ * library's {@code io} cookie (the session id, readable by scripts) is removed from every answer.
+ * The security headers are added nearer the wire, by {@link SecurityHeadersHandler}. A stopping
  * server starts no session: a handshake that comes over a connection still open then is refused
  * (503 {@code SERVICE_UNAVAILABLE}).
  */
@@ -56,6 +58,8 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
     private static final String ALLOWED = "GET, OPTIONS, POST";
     private static final Set<String> TRANSPORTS = Set.of("polling", "websocket");
+    /** The library's session cookie: {@code io=<sid>}, without HttpOnly. */
+    private static final String LIBRARY_COOKIE = "io=";
 
     private final GuestCookie cookie;
     private final String handshakePath;
@@ -115,17 +119,18 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
                     return;
                 }
                 AddressKey address = addresses.of(ctx.channel().remoteAddress(), request.headers());
-                if (!sessions.reserve(ctx.channel(), address)) {
+                Optional<UUID> known = cookie.guestOf(request.headers());
+                GuestCookie.Issued issued = known.isPresent() ? null : cookie.issue();
+                UUID guestId = issued == null ? known.get() : issued.guestId();
+                if (!sessions.reserve(ctx.channel(), new SessionOwner(guestId, known.isPresent(), address))) {
                     ReferenceCountUtil.release(msg);
                     refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
                     return;
                 }
                 try {
-                    UUID guestId = cookie.guestOf(request.headers()).orElseGet(() -> {
-                        GuestCookie.Issued issued = cookie.issue();
+                    if (issued != null) {
                         ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
-                        return issued.guestId();
-                    });
+                    }
                     request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
                     request.headers().set(TRUSTED_ADDRESS_HEADER, address.host() + address.network().map(n -> " " + n).orElse(""));
                     super.channelRead(ctx, msg); // the library makes its session of it here, or refuses it
@@ -141,6 +146,12 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof HttpResponse response) {
+            List<String> cookies = response.headers().getAll(HttpHeaderNames.SET_COOKIE);
+            if (cookies.stream().anyMatch(c -> c.startsWith(LIBRARY_COOKIE))) {
+                response.headers().remove(HttpHeaderNames.SET_COOKIE);
+                cookies.stream().filter(c -> !c.startsWith(LIBRARY_COOKIE))
+                        .forEach(c -> response.headers().add(HttpHeaderNames.SET_COOKIE, c));
+            }
             String pending = ctx.channel().attr(PENDING_COOKIE).getAndSet(null);
             if (pending != null) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, pending);

@@ -179,7 +179,7 @@ public final class RealtimeServer {
         });
         this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router,
                 badRequests);
-        server.setPipelineFactory(new ChatChannelInitializer(router, addresses, handshakes,
+        server.setPipelineFactory(new ChatChannelInitializer(router, addresses, cookie, handshakes,
                 engineSessions, new ReadThrottle(sockets), badRequests, CONTEXT + "/"));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.

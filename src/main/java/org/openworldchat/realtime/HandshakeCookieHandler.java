@@ -83,64 +83,71 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof HttpRequest request) {
-            request.headers().remove(TRUSTED_GUEST_HEADER);
-            request.headers().remove(TRUSTED_ADDRESS_HEADER);
-            if (!origins.allows(request.headers())) {
-                ReferenceCountUtil.release(msg);
-                refusals.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
-                return;
-            }
-            if (!ENGINE_IO_METHODS.contains(request.method())) {
-                // The library answers any other method with a bare 500 (after opening a session
-                // for it when it is a handshake).
-                ReferenceCountUtil.release(msg);
-                refusals.refuseMethod(ctx.channel(), ALLOWED);
-                return;
-            }
-            QueryStringDecoder query = new QueryStringDecoder(request.uri());
-            if (!query.path().equals(handshakePath)) {
-                ReferenceCountUtil.release(msg);
-                badRequests.count(BadRequestLog.Kind.WRONG_PATH);
-                refusals.refuse(ctx.channel(), ErrorCode.NOT_FOUND, "Not found");
-                return;
-            }
-            List<String> transport = query.parameters().get("transport");
-            if (transport == null || !TRANSPORTS.contains(transport.getFirst())) {
-                ReferenceCountUtil.release(msg);
-                badRequests.count(BadRequestLog.Kind.UNKNOWN_TRANSPORT);
-                EngineIoError.transportUnknown(ctx.channel());
-                return;
-            }
-            if (!query.parameters().containsKey("sid")) {
-                if (stopping) {
-                    ReferenceCountUtil.release(msg);
-                    refusals.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
-                    return;
-                }
-                AddressKey address = addresses.of(ctx.channel().remoteAddress(), request.headers());
-                Optional<UUID> known = cookie.guestOf(request.headers());
-                GuestCookie.Issued issued = known.isPresent() ? null : cookie.issue();
-                UUID guestId = issued == null ? known.get() : issued.guestId();
-                if (!sessions.reserve(ctx.channel(), new SessionOwner(guestId, known.isPresent(), address))) {
-                    ReferenceCountUtil.release(msg);
-                    refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
-                    return;
-                }
-                try {
-                    if (issued != null) {
-                        ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
-                    }
-                    request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
-                    request.headers().set(TRUSTED_ADDRESS_HEADER, address.host() + address.network().map(n -> " " + n).orElse(""));
-                    super.channelRead(ctx, msg); // the library makes its session of it here, or refuses it
-                } finally {
-                    sessions.handshakeDone(ctx.channel());
-                }
-                return;
-            }
+        if (!(msg instanceof HttpRequest request)) {
+            super.channelRead(ctx, msg);
+            return;
         }
-        super.channelRead(ctx, msg);
+        request.headers().remove(TRUSTED_GUEST_HEADER);
+        request.headers().remove(TRUSTED_ADDRESS_HEADER);
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        if (refused(ctx, request, query)) {
+            ReferenceCountUtil.release(msg);
+        } else if (query.parameters().containsKey("sid")) {
+            super.channelRead(ctx, msg);
+        } else {
+            handshake(ctx, request);
+        }
+    }
+
+    /** Answers a request that no session may see (and counts the bad ones); false for the rest. */
+    private boolean refused(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder query) {
+        if (!origins.allows(request.headers())) {
+            refusals.refuse(ctx.channel(), ErrorCode.FORBIDDEN_ORIGIN, "Connections from this origin are not allowed");
+        } else if (!ENGINE_IO_METHODS.contains(request.method())) {
+            // The library answers any other method with a bare 500 (after opening a session for
+            // it when it is a handshake).
+            refusals.refuseMethod(ctx.channel(), ALLOWED);
+        } else if (!query.path().equals(handshakePath)) {
+            badRequests.count(BadRequestLog.Kind.WRONG_PATH);
+            refusals.refuse(ctx.channel(), ErrorCode.NOT_FOUND, "Not found");
+        } else if (!TRANSPORTS.contains(first(query, "transport"))) {
+            badRequests.count(BadRequestLog.Kind.UNKNOWN_TRANSPORT);
+            EngineIoError.transportUnknown(ctx.channel());
+        } else if (stopping && !query.parameters().containsKey("sid")) {
+            refusals.refuse(ctx.channel(), ErrorCode.SERVICE_UNAVAILABLE, EventDispatcher.SHUTTING_DOWN);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** A new session: a place of its address, its guest, then the library makes the session of it. */
+    private void handshake(ChannelHandlerContext ctx, HttpRequest request) throws Exception {
+        AddressKey address = addresses.of(ctx.channel().remoteAddress(), request.headers());
+        Optional<UUID> known = cookie.guestOf(request.headers());
+        GuestCookie.Issued issued = known.isPresent() ? null : cookie.issue();
+        UUID guestId = issued == null ? known.get() : issued.guestId();
+        if (!sessions.reserve(ctx.channel(), new SessionOwner(guestId, known.isPresent(), address))) {
+            ReferenceCountUtil.release(request);
+            refusals.refuse(ctx.channel(), ErrorCode.RATE_LIMITED, "Too many connections from your address");
+            return;
+        }
+        try {
+            if (issued != null) {
+                ctx.channel().attr(PENDING_COOKIE).set(issued.setCookieHeader());
+            }
+            request.headers().set(TRUSTED_GUEST_HEADER, guestId.toString());
+            request.headers().set(TRUSTED_ADDRESS_HEADER, address.host() + address.network().map(n -> " " + n).orElse(""));
+            super.channelRead(ctx, request); // the library makes its session of it here, or refuses it
+        } finally {
+            sessions.handshakeDone(ctx.channel());
+        }
+    }
+
+    /** A query parameter's first value; empty when the query has none. */
+    private static String first(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null ? "" : values.getFirst();
     }
 
     @Override

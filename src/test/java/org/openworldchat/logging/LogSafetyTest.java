@@ -58,7 +58,7 @@ class LogSafetyTest {
         String longPath = "/socket.io/" + "a".repeat(4000); // as long as a request line may be
         List<ILoggingEvent> duringFlood = new ArrayList<>();
         List<ILoggingEvent> logged = capture(app -> {
-            int before = LIVE.list.size();
+            int before = logged();
             for (int i = 0; i < flood; i++) {
                 request(app, longPath + i);
             }
@@ -66,7 +66,7 @@ class LogSafetyTest {
                 request(app, "/socket.io/?EIO=4&transport=polling&j=x" + i);
                 undecodableWebsocketFrame(app);
             }
-            duringFlood.addAll(LIVE.list.subList(before, LIVE.list.size()));
+            duringFlood.addAll(loggedSince(before));
         });
         assertSafe(logged);
         assertThat(duringFlood.size()).as("lines written during a flood of %d bad requests", flood + 40)
@@ -94,25 +94,38 @@ class LogSafetyTest {
 
     // --- the server and what it logs
 
-    private static final ListAppender<ILoggingEvent> LIVE = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> live = new ListAppender<>();
 
     interface Attack {
         void run(TestApp app) throws Exception;
     }
 
     /** Everything the server logs from its start to its stop, with {@code attack} in between. */
-    private static List<ILoggingEvent> capture(Attack attack) throws Exception {
+    private List<ILoggingEvent> capture(Attack attack) throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        LIVE.list.clear();
-        LIVE.start();
-        root.addAppender(LIVE);
+        live.start();
+        root.addAppender(live);
+        int from;
         try (TestApp app = TestApp.start(Map.of())) {
-            LIVE.list.clear(); // the start names its database, which is no client's
+            from = logged(); // the start names its database, which is no client's
             attack.run(app);
         } finally {
-            root.detachAppender(LIVE);
+            root.detachAppender(live);
         }
-        return List.copyOf(LIVE.list);
+        return loggedSince(from);
+    }
+
+    // The appender adds under its own lock (AppenderBase.doAppend), from the server's threads.
+    private int logged() {
+        synchronized (live) {
+            return live.list.size();
+        }
+    }
+
+    private List<ILoggingEvent> loggedSince(int from) {
+        synchronized (live) {
+            return List.copyOf(live.list.subList(from, live.list.size()));
+        }
     }
 
     /** One request over its own connection, its target written byte for byte; waits for the answer or the close. */

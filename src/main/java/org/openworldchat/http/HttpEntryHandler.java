@@ -6,6 +6,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -19,9 +20,11 @@ import org.openworldchat.contract.ErrorCode;
  * {@link HttpRouter}. Bodies are bounded per route: a declared length over the bound is refused
  * before any byte is read, and a streamed body is refused the moment it crosses the bound, so
  * a huge upload is never buffered. One instance per connection: it holds the request being read.
+ * The requests of a connection reach it one at a time (the pipeline answers them in order).
  */
 public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
+    /** Bytes of a refused body still read and dropped until its answer is written, so the client gets to read it. */
     static final long DISCARD_BYTES = 8L * 1024 * 1024;
 
     private final HttpRouter router;
@@ -32,12 +35,9 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     private QueryStringDecoder currentTarget;
     private CompositeByteBuf body;
     private int maxBody;
-    /** A body over its bound was refused: everything else the peer sends is dropped, and the connection closes. */
+    /** The request was refused: the rest of its body is dropped, and the connection closes after the answer. */
     private boolean refusing;
-    /** Bytes of a refused body still read and dropped, so the client gets to read the answer. */
     private long discardBudget;
-    private boolean refusalWritten;
-    private boolean drained;
 
     public HttpEntryHandler(HttpRouter router, String socketIoPath, ClientAddress addresses) {
         this.router = router;
@@ -47,7 +47,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refusing) {
+        if (refusing && msg instanceof HttpObject) {
             if (msg instanceof HttpContent content) {
                 discard(ctx, content);
             }
@@ -55,15 +55,13 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            endRequest();
             QueryStringDecoder target = decodedTarget(request);
             if (target == null) {
                 // A bad escape (a lone %): the library's decoder would throw on it and drop the
                 // connection without an answer, and so would ours.
-                passing = false;
-                current = null;
-                releaseBody();
                 ReferenceCountUtil.release(msg);
-                router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed request target");
+                refuse(ctx, () -> router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed request target"));
                 return;
             }
             passing = target.path().startsWith(socketIoPath);
@@ -75,9 +73,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpContent content) {
             if (passing) {
-                if (!(msg instanceof HttpRequest)) {
-                    ctx.fireChannelRead(msg);
-                }
+                ctx.fireChannelRead(content);
                 return;
             }
             collect(ctx, content);
@@ -103,53 +99,49 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, HttpRequest request, QueryStringDecoder target) {
-        releaseBody();
         current = request;
         currentTarget = target;
         String path = target.path();
         maxBody = router.maxBody(path);
         body = ctx.alloc().compositeBuffer();
         if (request.decoderResult().isFailure()) {
-            current = null;
-            router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request");
+            refuse(ctx, () -> router.refuse(ctx.channel(), ErrorCode.INVALID_PAYLOAD, "Malformed HTTP request"));
         } else if (HttpUtil.getContentLength(request, -1L) > maxBody) {
-            // Refuse before reading a byte of it; the connection closes after the answer.
-            refuseTooLarge(ctx, request, path);
+            // Refuse before reading a byte of it.
+            refuseTooLarge(ctx);
         }
     }
 
     /**
-     * Answers 413 (or, for an upload over its guest's limit, 429). Closing right away would make
-     * the peer, still sending, see a reset instead of the answer; so a bounded amount more is
-     * read and dropped (never buffered), and the connection is closed once the answer is written
-     * and the body has ended: after at most {@link #DISCARD_BYTES}, it is closed anyway.
+     * Answers 413 (or, for an upload over its guest's limit, 429) before the endpoint sees the
+     * request. Counting the attempt toward a limit may take a moment, so the answer may come
+     * after more of the body has arrived.
      */
-    private void refuseTooLarge(ChannelHandlerContext ctx, HttpRequest request, String path) {
+    private void refuseTooLarge(ChannelHandlerContext ctx) {
+        HttpRequest request = current;
+        String path = currentTarget.path();
+        refuse(ctx, () -> router.refuseTooLarge(ctx.channel(), request.method(), path, request.headers()));
+    }
+
+    /**
+     * Stops taking the request: what it holds is released, the rest of its body is dropped
+     * (never buffered), and the answer, which says {@code Connection: close}, is written. The
+     * pipeline closes the connection once the answer is out; until then at most
+     * {@link #DISCARD_BYTES} more are read, else it is closed at once.
+     */
+    private void refuse(ChannelHandlerContext ctx, Runnable answer) {
         current = null;
+        passing = false;
         refusing = true;
-        releaseBody();
         discardBudget = DISCARD_BYTES;
-        router.refuseTooLarge(ctx.channel(), request.method(), path, request.headers(), () -> {
-            refusalWritten = true;
-            if (drained) {
-                ctx.close();
-            }
-        });
+        endRequest();
+        answer.run();
     }
 
     private void discard(ChannelHandlerContext ctx, HttpContent content) {
-        if (drained) {
-            return;
-        }
         discardBudget -= content.content().readableBytes();
         if (discardBudget < 0) {
-            drained = true;
-            ctx.close(); // the peer sends far past the bound: no more waiting for it to stop
-        } else if (content instanceof LastHttpContent) {
-            drained = true;
-            if (refusalWritten) {
-                ctx.close();
-            }
+            ctx.close(); // the peer sends far past the bound: no more waiting for the answer
         }
     }
 
@@ -161,7 +153,7 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
             ByteBuf chunk = content.content();
             if (body.readableBytes() + chunk.readableBytes() > maxBody) {
                 // Answer as soon as the limit is crossed; the rest of the body is never buffered.
-                refuseTooLarge(ctx, current, currentTarget.path());
+                refuseTooLarge(ctx);
                 discard(ctx, content);
                 return;
             }
@@ -187,6 +179,11 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
         router.dispatch(ctx.channel(), call, HttpUtil.isKeepAlive(request));
     }
 
+    /** Releases what the current request holds. */
+    private void endRequest() {
+        releaseBody();
+    }
+
     private void releaseBody() {
         if (body != null) {
             body.release();
@@ -196,7 +193,12 @@ public final class HttpEntryHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releaseBody();
+        endRequest();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        endRequest();
     }
 }

@@ -13,7 +13,7 @@ import org.openworldchat.http.HttpEntryHandler;
 import org.openworldchat.http.HttpRouter;
 
 /**
- * netty-socketio's pipeline plus ours: the HTTP API right after the request decoder (so its
+ * netty-socketio's pipeline plus ours: HTTP/1.1's order of answers, the HTTP API right after the request decoder (so its
  * bodies stream instead of being aggregated), the guest cookie and the per-address limit on the
  * handshake, the connect timeout of Engine.IO sessions, and the security headers on every
  * response.
@@ -88,6 +88,9 @@ final class ChatChannelInitializer extends SocketIOChannelInitializer {
         pipeline.addAfter(HTTP_ENCODER, "owcHttp", new HttpEntryHandler(router, socketIoPath, addresses));
         // Between the encoder and the aggregator, so it also sees the aggregator's 413.
         pipeline.addAfter(HTTP_ENCODER, SECURITY_HEADERS, securityHeaders);
+        // In front of everything that reads requests or writes answers: requests go on one at a
+        // time, answers come back through it, in order.
+        pipeline.addAfter(HTTP_ENCODER, "owcExchanges", new HttpExchanges());
         pipeline.addAfter(HTTP_AGGREGATOR, "owcHandshake", handshakeCookies);
         pipeline.addAfter("owcHandshake", "owcSessionIds", sessionIds);
         // Gets the handshake once the library's authorization has made a session of it, before

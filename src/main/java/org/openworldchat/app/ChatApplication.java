@@ -95,7 +95,7 @@ public final class ChatApplication implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService afterWrites = Executors.newVirtualThreadPerTaskExecutor();
         RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(),
-                config.socketConnectTimeout(), executor, metrics, infrastructure.bus());
+                config.socketConnectTimeout(), executor, metrics, infrastructure.bus(), config.connectionLimits());
 
         GuestService guests = new GuestService(database.jdbi(), clock, metrics);
         MessageExpiry expiry = new MessageExpiry(config.messageTtl(), clock);

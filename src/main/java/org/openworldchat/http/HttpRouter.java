@@ -79,22 +79,26 @@ public final class HttpRouter {
         return bodyLimits.getOrDefault(path, DEFAULT_MAX_BODY);
     }
 
-    /** Runs the call's endpoint on the executor and writes the reply to the channel. */
-    void dispatch(Channel channel, HttpCall call, boolean keepAlive) {
+    /**
+     * Runs the call's endpoint on the executor and writes the reply to the channel; {@code answered}
+     * runs once the reply is written (or could not be).
+     */
+    void dispatch(Channel channel, HttpCall call, boolean keepAlive, Runnable answered) {
         if (inline.contains(call.path())) {
-            write(channel, answer(call), keepAlive);
+            write(channel, answer(call), keepAlive).addListener(f -> answered.run());
             return;
         }
         try {
-            executor.execute(() -> write(channel, answer(call), keepAlive));
+            executor.execute(() -> write(channel, answer(call), keepAlive).addListener(f -> answered.run()));
         } catch (RejectedExecutionException e) {
             refuse(channel, ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down");
+            answered.run();
         }
     }
 
     /**
      * Writes a refusal that needs no endpoint, with {@code Connection: close} (framing, origin and
-     * connection limits at the Socket.IO door); counted in the metrics under its code.
+     * connection limits, bodies over what the node may hold); counted in the metrics under its code.
      */
     public void refuse(Channel channel, ErrorCode code, String message) {
         write(channel, counted(new ChatException(code, message)), false);

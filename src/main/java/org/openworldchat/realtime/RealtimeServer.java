@@ -20,6 +20,7 @@ import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.http.ClientAddress;
+import org.openworldchat.http.ConnectionLimits;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HttpRouter;
@@ -63,6 +64,7 @@ public final class RealtimeServer {
     private final ExecutorService executor;
     private final EngineSessions engineSessions;
     private final ChatMetrics metrics;
+    private final ConnectionLimits connectionLimits;
     private Channel serverChannel;
     private EventDispatcher dispatcher;
     private HandshakeCookieHandler handshakes;
@@ -71,11 +73,13 @@ public final class RealtimeServer {
      * @param maxSocketsPerAddress Engine.IO sessions one client address may hold on this node
      * @param connectTimeout how long a session may take from its handshake to its Socket.IO
      *     connect before it is closed ({@link #CONNECT_TIMEOUT} in production)
+     * @param connectionLimits what every HTTP connection, and one address's connections together, may hold
      */
     public RealtimeServer(int port, int maxSocketsPerAddress, Duration connectTimeout, ExecutorService executor,
-                          ChatMetrics metrics, ClusterBus bus) {
+                          ChatMetrics metrics, ClusterBus bus, ConnectionLimits connectionLimits) {
         this.executor = executor;
         this.metrics = metrics;
+        this.connectionLimits = connectionLimits;
         this.engineSessions = new EngineSessions(new ConnectionLimiter(maxSocketsPerAddress), connectTimeout);
         Configuration config = new Configuration();
         config.setPort(port);
@@ -172,7 +176,7 @@ public final class RealtimeServer {
         });
         this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router);
         server.setPipelineFactory(new ChatChannelInitializer(router, addresses, handshakes,
-                engineSessions, new ReadThrottle(sockets), CONTEXT + "/"));
+                engineSessions, new ReadThrottle(sockets), CONTEXT + "/", connectionLimits, metrics));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();

@@ -137,6 +137,8 @@ start_ours() {
   psql "$BENCH_DATABASE_URL/postgres" -qc "CREATE DATABASE $SERVER_DB" >/dev/null
   local data="$WORK/data-$SERVER_PORT"
   mkdir -p "$data"
+  # Every connection of the load generator comes from 127.0.0.1: the per-address limits
+  # (sockets, connections) and the per-guest rate limits are raised out of its way.
   # shellcheck disable=SC2086  # SERVER_JAVA_OPTS is a list of options
   env PORT="$SERVER_PORT" DATABASE_URL="$BENCH_DATABASE_URL/$SERVER_DB" DATA_DIR="$data" \
     MAX_SOCKETS_PER_IP=100000 MAX_CONNECTIONS_PER_IP=1000000 RATE_LIMIT_MESSAGES=1000000/1s RATE_LIMIT_REACTIONS=1000000/1s "$@" \

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.openworldchat.contract.RateLimit;
+import org.openworldchat.http.ConnectionLimits;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.realtime.RealtimeServer;
 
@@ -36,7 +37,8 @@ public record AppConfig(
         Map<RateLimit, RateLimit.Quota> rateLimits,
         int messageWriteBatch,
         int databasePoolSize,
-        Duration socketConnectTimeout) {
+        Duration socketConnectTimeout,
+        ConnectionLimits connectionLimits) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -75,7 +77,15 @@ public record AppConfig(
                 rateLimits(r),
                 r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000),
                 r.integer("DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, MIN_DATABASE_POOL_SIZE, 1_000),
-                RealtimeServer.CONNECT_TIMEOUT);
+                RealtimeServer.CONNECT_TIMEOUT,
+                connectionLimits(r));
+    }
+
+    private static ConnectionLimits connectionLimits(Reader r) {
+        return ConnectionLimits.of(
+                r.integer("MAX_CONNECTIONS_PER_IP", ConnectionLimits.DEFAULT_MAX_PER_ADDRESS, 1, 1_000_000),
+                r.integer("MAX_BODY_BUFFER_PER_IP_MB", ConnectionLimits.DEFAULT_BODY_BUFFER_PER_ADDRESS_MB, 6, 1_000_000),
+                r.integer("MAX_BODY_BUFFER_MB", ConnectionLimits.DEFAULT_BODY_BUFFER_TOTAL_MB, 6, 1_000_000));
     }
 
     private static Map<RateLimit, RateLimit.Quota> rateLimits(Reader r) {
@@ -98,14 +108,14 @@ public record AppConfig(
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, socketConnectTimeout);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, socketConnectTimeout);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits);
     }
 
     /**
@@ -115,7 +125,14 @@ public record AppConfig(
     public AppConfig withSocketConnectTimeout(Duration timeout) {
         return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, timeout);
+                messageWriteBatch, databasePoolSize, timeout, connectionLimits);
+    }
+
+    /** Copy with other connection rules (tests shorten the timeouts; see {@link ConnectionLimits#withTimings}). */
+    public AppConfig withConnectionLimits(ConnectionLimits limits) {
+        return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
+                corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, limits);
     }
 
     private record Reader(Map<String, String> env) {

@@ -100,7 +100,8 @@ public final class ChatApplication implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService afterWrites = Executors.newVirtualThreadPerTaskExecutor();
         RealtimeServer realtime = new RealtimeServer(config.port(), config.maxSocketsPerIp(),
-                config.maxSocketsPerIpv6Network(), config.socketConnectTimeout(), executor, metrics, infrastructure.bus());
+                config.maxSocketsPerIpv6Network(), config.socketConnectTimeout(), executor, metrics, infrastructure.bus(),
+                config.connectionLimits());
 
         RateLimits limits = new RateLimits(infrastructure.limiter());
         GuestService guests = new GuestService(database.jdbi(), clock, limits, metrics);

@@ -3,7 +3,6 @@ package org.openworldchat.http;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -92,28 +91,32 @@ public final class HttpRouter {
         return bodyLimits.getOrDefault(path, DEFAULT_MAX_BODY);
     }
 
-    /** Runs the call's endpoint on the executor and writes the reply to the channel. */
-    void dispatch(Channel channel, HttpCall call, boolean keepAlive) {
+    /**
+     * Runs the call's endpoint on the executor and writes the reply to the channel; {@code answered}
+     * runs once the reply is written (or could not be).
+     */
+    void dispatch(Channel channel, HttpCall call, boolean keepAlive, Runnable answered) {
         if (inline.contains(call.path())) {
-            write(channel, answer(call), keepAlive);
+            write(channel, answer(call), keepAlive).addListener(f -> answered.run());
             return;
         }
         try {
-            executor.execute(() -> write(channel, answer(call), keepAlive));
+            executor.execute(() -> write(channel, answer(call), keepAlive).addListener(f -> answered.run()));
         } catch (RejectedExecutionException e) {
             refuse(channel, ErrorCode.SERVICE_UNAVAILABLE, "The server is shutting down");
+            answered.run();
         }
     }
 
     /**
-     * Writes a refusal that needs no endpoint and closes the connection (framing, origin and
-     * connection limits at the Socket.IO door); counted in the metrics under its code.
+     * Writes a refusal that needs no endpoint, with {@code Connection: close} (framing, origin and
+     * connection limits, bodies over what the node may hold); counted in the metrics under its code.
      */
     public void refuse(Channel channel, ErrorCode code, String message) {
         write(channel, counted(new ChatException(code, message)), false);
     }
 
-    /** {@code 405 METHOD_NOT_ALLOWED} with the {@code Allow} header, closing the connection; counted in the metrics. */
+    /** {@code 405 METHOD_NOT_ALLOWED} with the {@code Allow} header and {@code Connection: close}; counted in the metrics. */
     public void refuseMethod(Channel channel, String allowed) {
         write(channel, counted(new ChatException(ErrorCode.METHOD_NOT_ALLOWED)).withHeader(HttpHeaderNames.ALLOW, allowed),
                 false);
@@ -123,22 +126,21 @@ public final class HttpRouter {
      * Answers a request whose body is over its route's bound, before its endpoint sees it:
      * {@code 413 FILE_TOO_LARGE}, unless the endpoint counts the attempt toward a limit the
      * requester is over (an upload, toward its guest's upload limit), which is then the answer.
-     * Counting may ask Redis, so it runs on the executor, never on the event loop. The connection
-     * stays open (the caller drains what the peer still sends and closes it); {@code written}
-     * runs on the channel's event loop once the answer is written.
+     * Counting may ask Redis, so it runs on the executor, never on the event loop. The answer says
+     * {@code Connection: close}; the caller drops what the peer still sends.
      */
-    void refuseTooLarge(Channel channel, HttpMethod method, String path, HttpHeaders headers, Runnable written) {
+    void refuseTooLarge(Channel channel, HttpMethod method, String path, HttpHeaders headers) {
         ChatException tooLarge = new ChatException(ErrorCode.FILE_TOO_LARGE, "The request body is too large");
         // A request from a refused origin is not the guest's attempt: its endpoint would never count it either.
         Endpoint endpoint = origins.allows(headers) ? endpointFor(method, path) : null;
         if (endpoint == null) {
-            writeKeepingOpen(channel, tooLarge, written);
+            write(channel, counted(tooLarge), false);
             return;
         }
         try {
-            executor.execute(() -> writeKeepingOpen(channel, countedBefore(endpoint, headers, tooLarge), written));
+            executor.execute(() -> write(channel, counted(countedBefore(endpoint, headers, tooLarge)), false));
         } catch (RejectedExecutionException e) {
-            writeKeepingOpen(channel, tooLarge, written);
+            write(channel, counted(tooLarge), false);
         }
     }
 
@@ -153,10 +155,6 @@ public final class HttpRouter {
             log.atWarn().addKeyValue("error", e.toString()).log("a refused request could not be counted");
             return refusal;
         }
-    }
-
-    private void writeKeepingOpen(Channel channel, ChatException refusal, Runnable written) {
-        write(channel, counted(refusal), false, false).addListener(f -> written.run());
     }
 
     private HttpReply counted(ChatException refusal) {
@@ -270,11 +268,11 @@ public final class HttpRouter {
         return null;
     }
 
-    private static void write(Channel channel, HttpReply reply, boolean keepAlive) {
-        write(channel, reply, keepAlive, !keepAlive);
-    }
-
-    private static ChannelFuture write(Channel channel, HttpReply reply, boolean keepAlive, boolean closeAfter) {
+    /**
+     * Writes the reply. A reply that is not kept alive says {@code Connection: close}, and the
+     * pipeline closes the connection once it is written (see {@code HttpExchanges}).
+     */
+    private static ChannelFuture write(Channel channel, HttpReply reply, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
         response.headers().add(reply.headers());
@@ -284,10 +282,6 @@ public final class HttpRouter {
             HttpUtil.setContentLength(response, reply.body().length);
         }
         HttpUtil.setKeepAlive(response, keepAlive);
-        var future = channel.writeAndFlush(response);
-        if (closeAfter) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
-        return future;
+        return channel.writeAndFlush(response);
     }
 }

@@ -84,6 +84,16 @@ public final class ChatMetrics implements BatchObserver, AutoCloseable {
     }
 
     /**
+     * An HTTP connection closed by the server's connection rules without an answer: its address
+     * holds all its connections ({@code address_limit}), a request's head came too slowly
+     * ({@code header_timeout}), or its body did ({@code slow_body}). {@code reason} is one of these
+     * fixed words.
+     */
+    public void connectionClosed(String reason) {
+        registry.counter("owc.http.connections.closed", "reason", reason).increment();
+    }
+
+    /**
      * From the moment an event arrived to the moment it was answered: a success ack
      * ({@code outcome="ok"}), or a refusal, as an error ack or an {@code ERROR} event
      * ({@code outcome="error"}). {@code event} must be a known event name or a fixed word: it

@@ -15,39 +15,50 @@ import java.util.concurrent.TimeUnit;
  * netty-socketio closes a connection that has not sent a request within 5 s of opening (its
  * first-data timeout), and only its own handlers cancel that timer, which never see the requests
  * the HTTP API takes: an upload that took longer than 5 s (a phone photo on a slow uplink) was cut
- * off, and so was a kept-alive connection's next request after 5 s. At a connection's first
- * request this cancels the timer, and the connection is closed instead once it has been idle
- * (neither a byte read nor one written) for {@link #IDLE}; a websocket drops that rule with the
- * other HTTP-only handlers, since pings keep it busy and the library watches them.
+ * off, and so was a kept-alive connection's next request after 5 s. This cancels the timer as soon
+ * as the library has set it, when the connection opens: {@link TimedRequestDecoder} holds every
+ * request, the first included, to its pace instead. At the connection's first request it puts the
+ * idle rule in place: the connection is closed once it has been idle (neither a byte read nor one
+ * written) for the given time; a websocket drops that rule with the other HTTP-only handlers, since
+ * pings keep it busy and the library watches them.
  */
 @Sharable
 final class FirstRequestHandler extends ChannelInboundHandlerAdapter {
 
     static final String IDLE_HANDLER = "owcHttpIdle";
-    static final Duration IDLE = Duration.ofSeconds(60);
 
     private final CancelableScheduler libraryTimers;
     private final String after;
+    private final Duration idle;
 
-    /** @param after the handler the idle rule goes behind, on the socket side of the pipeline */
-    FirstRequestHandler(CancelableScheduler libraryTimers, String after) {
+    /**
+     * @param after the handler the idle rule goes behind, on the socket side of the pipeline
+     * @param idle how long a connection may idle between requests
+     */
+    FirstRequestHandler(CancelableScheduler libraryTimers, String after, Duration idle) {
         this.libraryTimers = libraryTimers;
         this.after = after;
+        this.idle = idle;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.fireChannelActive(); // the library sets its timer here
+        libraryTimers.cancel(new SchedulerKey(SchedulerKey.Type.PING_TIMEOUT, ctx.channel()));
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
-            libraryTimers.cancel(new SchedulerKey(SchedulerKey.Type.PING_TIMEOUT, ctx.channel()));
-            ctx.pipeline().addAfter(after, IDLE_HANDLER, new IdleClose());
+            ctx.pipeline().addAfter(after, IDLE_HANDLER, new IdleClose(idle));
             ctx.pipeline().remove(this);
         }
         ctx.fireChannelRead(msg);
     }
 
     private static final class IdleClose extends IdleStateHandler {
-        IdleClose() {
-            super(true, 0, 0, IDLE.toMillis(), TimeUnit.MILLISECONDS);
+        IdleClose(Duration idle) {
+            super(true, 0, 0, idle.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override

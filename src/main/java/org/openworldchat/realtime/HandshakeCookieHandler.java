@@ -54,6 +54,8 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
     /** The keyed hash of the client's address, for the socket's context; stripped from incoming requests like the guest. */
     static final String TRUSTED_ADDRESS_HEADER = "x-owc-verified-address";
     private static final AttributeKey<String> PENDING_COOKIE = AttributeKey.valueOf("owc.pendingCookie");
+    /** Set once the connection carried a Socket.IO request: the HTTP API's answers pass here too, and keep their own Connection header. */
+    private static final AttributeKey<Boolean> ENGINE_IO = AttributeKey.valueOf("owc.engineIoRequest");
     /** The methods Engine.IO's transports take: polling GETs and POSTs, and CORS preflights. */
     private static final Set<HttpMethod> ENGINE_IO_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS);
     private static final String ALLOWED = "GET, OPTIONS, POST";
@@ -87,6 +89,7 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             super.channelRead(ctx, msg);
             return;
         }
+        ctx.channel().attr(ENGINE_IO).set(true);
         request.headers().remove(TRUSTED_GUEST_HEADER);
         request.headers().remove(TRUSTED_ADDRESS_HEADER);
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
@@ -169,7 +172,8 @@ final class HandshakeCookieHandler extends ChannelDuplexHandler {
             if ("*".equals(response.headers().get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN))) {
                 response.headers().remove(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
             }
-            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
+            if (!HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())
+                    && Boolean.TRUE.equals(ctx.channel().attr(ENGINE_IO).get())) {
                 // The library closes the connection after every polling answer, yet says
                 // "keep-alive": a proxy or client that believed it sent its next request down a
                 // closed connection (nginx then retried it on another node, which refused the sid).

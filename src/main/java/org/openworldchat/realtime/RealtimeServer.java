@@ -21,6 +21,7 @@ import org.openworldchat.contract.ClientEvent;
 import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.http.ClientAddress;
+import org.openworldchat.http.ConnectionLimits;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.OriginPolicy;
 import org.openworldchat.http.HttpRouter;
@@ -68,6 +69,7 @@ public final class RealtimeServer {
     private final EngineSessions engineSessions;
     private final ChatMetrics metrics;
     private final BadRequestLog badRequests = new BadRequestLog();
+    private final ConnectionLimits connectionLimits;
     private Channel serverChannel;
     private EventDispatcher dispatcher;
     private HandshakeCookieHandler handshakes;
@@ -77,11 +79,13 @@ public final class RealtimeServer {
      * @param maxSocketsPerNetwork Engine.IO sessions the addresses of one IPv6 /64 may hold together on this node
      * @param connectTimeout how long a session may take from its handshake to its Socket.IO
      *     connect before it is closed ({@link #CONNECT_TIMEOUT} in production)
+     * @param connectionLimits what every HTTP connection, and one address's connections together, may hold
      */
     public RealtimeServer(int port, int maxSocketsPerAddress, int maxSocketsPerNetwork, Duration connectTimeout,
-                          ExecutorService executor, ChatMetrics metrics, ClusterBus bus) {
+                          ExecutorService executor, ChatMetrics metrics, ClusterBus bus, ConnectionLimits connectionLimits) {
         this.executor = executor;
         this.metrics = metrics;
+        this.connectionLimits = connectionLimits;
         this.engineSessions = new EngineSessions(new ConnectionLimiter(maxSocketsPerAddress, maxSocketsPerNetwork),
                 connectTimeout);
         Configuration config = new Configuration();
@@ -180,7 +184,7 @@ public final class RealtimeServer {
         this.handshakes = new HandshakeCookieHandler(cookie, CONTEXT + "/", origins, addresses, engineSessions, router,
                 badRequests);
         server.setPipelineFactory(new ChatChannelInitializer(router, addresses, cookie, handshakes,
-                engineSessions, new ReadThrottle(sockets), badRequests, CONTEXT + "/"));
+                engineSessions, new ReadThrottle(sockets), badRequests, CONTEXT + "/", connectionLimits, metrics));
         // Awaited, not synced: sync rethrows a failed bind's IOException unchecked and undeclared,
         // past the caller's cleanup, and the event loops left running then keep the JVM alive.
         ChannelFuture bound = (ChannelFuture) server.startAsync().awaitUninterruptibly();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openworldchat.contract.RateLimit;
+import org.openworldchat.http.ConnectionLimits;
 
 class AppConfigTest {
 
@@ -40,6 +41,28 @@ class AppConfigTest {
     }
 
     @Test
+    void connectionRulesDefaultToTheContractsValues() {
+        ConnectionLimits limits = AppConfig.fromEnvironment(Map.of()).connectionLimits();
+        // Spelled out rather than read back from the constants: these are the contract's numbers.
+        assertThat(limits.maxPerAddress()).isEqualTo(64);
+        assertThat(limits.maxPerNetwork()).as("an IPv6 /64").isEqualTo(640);
+        assertThat(limits.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.bodyGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.minBodyBytesPerSecond()).isEqualTo(1024);
+        assertThat(limits.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(limits.bodyBufferPerAddress()).isEqualTo(16L * 1024 * 1024);
+        assertThat(limits.bodyBufferTotal()).isEqualTo(64L * 1024 * 1024);
+
+        ConnectionLimits set = AppConfig.fromEnvironment(Map.of("MAX_CONNECTIONS_PER_IP", "100",
+                "MAX_BODY_BUFFER_PER_IP_MB", "8", "MAX_BODY_BUFFER_MB", "256")).connectionLimits();
+        assertThat(set.maxPerAddress()).isEqualTo(100);
+        assertThat(set.maxPerNetwork()).isEqualTo(1000);
+        assertThat(set.bodyBufferPerAddress()).isEqualTo(8L * 1024 * 1024);
+        assertThat(set.bodyBufferTotal()).isEqualTo(256L * 1024 * 1024);
+        assertThat(set.headerTimeout()).as("the timings are not variables").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void readsEveryVariable() {
         AppConfig c = AppConfig.fromEnvironment(Map.of(
                 "PORT", "8080", "MESSAGE_TTL_HOURS", "2", "COOKIE_SECURE", "true", "TRUST_PROXY", "yes",
@@ -69,6 +92,10 @@ class AppConfigTest {
         assertBad(Map.of("REDIS_URL", "http://localhost"), "REDIS_URL");
         assertBad(Map.of("DATABASE_POOL_SIZE", "2"), "DATABASE_POOL_SIZE");
         assertBad(Map.of("MAX_SOCKETS_PER_IPV6_64", "0"), "MAX_SOCKETS_PER_IPV6_64");
+        assertBad(Map.of("MAX_CONNECTIONS_PER_IP", "0"), "MAX_CONNECTIONS_PER_IP");
+        // An upload (5 MiB and its framing) must fit, or every upload would be refused.
+        assertBad(Map.of("MAX_BODY_BUFFER_PER_IP_MB", "5"), "MAX_BODY_BUFFER_PER_IP_MB");
+        assertBad(Map.of("MAX_BODY_BUFFER_MB", "lots"), "MAX_BODY_BUFFER_MB");
     }
 
     private static void assertBad(Map<String, String> env, String variable) {

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.openworldchat.app.DatabaseUrl;
 import org.openworldchat.support.ChatClient;
 import org.openworldchat.support.Http;
+import org.openworldchat.support.LocalAddressSockets;
 import org.openworldchat.support.MutableClock;
 import org.openworldchat.support.RequiredServices;
 import org.openworldchat.support.TestApp;
@@ -66,6 +67,8 @@ class NginxExampleTest {
     private static final Path EXAMPLE = Path.of("deploy", "nginx.conf");
     private static final String HOST = "chat.example.com";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The production default of MAX_CONNECTIONS_PER_IP. */
+    private static final int CONNECTIONS_PER_ADDRESS = 64;
 
     static Path dir;
     static Path nginxBinary;
@@ -92,14 +95,16 @@ class NginxExampleTest {
         X509Certificate certificate = makeCertificate();
         https = trustingClient(certificate);
 
-        // Each node as the comment at the top of the example says.
+        // Each node as the comment at the top of the example says, with the production cap on
+        // connections per client address (the test harness raises it, as all its clients share one).
         database = TestDatabases.create();
         Map<String, String> env = Map.of(
                 "REDIS_URL", redis,
                 "REDIS_PREFIX", TestRedis.freshPrefix(),
                 "TRUST_PROXY", "true",
                 "PUBLIC_BASE_URL", base,
-                "COOKIE_SECURE", "true");
+                "COOKIE_SECURE", "true",
+                "MAX_CONNECTIONS_PER_IP", String.valueOf(CONNECTIONS_PER_ADDRESS));
         MutableClock clock = new MutableClock();
         node1 = TestApp.start(database, clock, env);
         node2 = TestApp.start(database, clock, env);
@@ -262,6 +267,44 @@ class NginxExampleTest {
             try (Response session = get("/api/session", Http.cookiePair(issued))) {
                 assertThat(json(session).get("username").asText()).isEqualTo(name);
             }
+        }
+    }
+
+    /**
+     * Every connection nginx opens to a node comes from nginx's own address, so the node caps the
+     * client address nginx forwards instead. The clients connect from distinct local addresses
+     * (127.0.0.10, 127.0.0.11, ...: all this machine), so nginx forwards distinct addresses; and
+     * since {@code ip_hash} keys on the first three octets, they all reach the same node.
+     */
+    @Test
+    void moreSocketsThanTheCapPassNginxAndEachClientAddressIsCapped() {
+        List<ChatClient> clients = new ArrayList<>();
+        try {
+            int many = CONNECTIONS_PER_ADDRESS + 16;
+            for (int i = 0; i < many; i++) {
+                clients.add(ChatClient.connect(base, Map.of(), httpsFrom("127.0.0." + (10 + i)), "websocket"));
+            }
+            clients.get(0).setUsername("nginx_many");
+            for (ChatClient client : clients) {
+                client.join();
+            }
+            JsonNode message = clients.get(0).send("to every client behind nginx");
+            for (ChatClient client : clients) {
+                assertThat(client.next("NEW_MESSAGE").get("id")).isEqualTo(message.get("id"));
+            }
+
+            // One client address through nginx is held to the cap like any other.
+            OkHttpClient one = httpsFrom("127.0.0.200");
+            for (int i = 0; i < CONNECTIONS_PER_ADDRESS; i++) {
+                clients.add(ChatClient.connect(base, Map.of(), one, "websocket"));
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChatClient.connect(base, Map.of(), one, "websocket"))
+                    .isInstanceOf(IllegalStateException.class);
+            try (ChatClient other = ChatClient.connect(base, Map.of(), httpsFrom("127.0.0.201"), "websocket")) {
+                assertThat(other.join().get("ok").asBoolean()).isTrue();
+            }
+        } finally {
+            clients.forEach(ChatClient::close);
         }
     }
 
@@ -469,6 +512,14 @@ class NginxExampleTest {
     }
 
     // --- requests ----------------------------------------------------------------------------
+
+    /**
+     * The HTTPS client, its connections made from the local address {@code local}; with a pool of
+     * its own, since OkHttp would hand a kept-alive connection to a client of another address.
+     */
+    private static OkHttpClient httpsFrom(String local) {
+        return https.newBuilder().socketFactory(LocalAddressSockets.from(local)).connectionPool(new okhttp3.ConnectionPool()).build();
+    }
 
     private static ChatClient throughNginx(String cookie, String transport) {
         return ChatClient.connect(base, Map.of("Cookie", cookie), https, transport);

@@ -51,6 +51,7 @@ public final class NodeProcess implements AutoCloseable {
             vars.put("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "100000/1s");
             vars.put("RATE_LIMIT_ADDRESS_UPLOADS", "100000/1s");
             vars.put("MAX_SOCKETS_PER_IP", "100000");
+            vars.put("MAX_CONNECTIONS_PER_IP", "100000");
             vars.putAll(env);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The flag is what the jar's manifest says (Enable-Native-Access).

@@ -28,6 +28,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
 
     private final Map<String, String> env;
     private java.time.Duration socketConnectTimeout;
+    private java.util.function.UnaryOperator<org.openworldchat.http.ConnectionLimits> connectionLimits;
     private ChatApplication app;
     private DatabaseUrl database;
     private MutableClock clock;
@@ -50,6 +51,15 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     /** A shorter Socket.IO connect timeout than production's, for tests of the timeout; before the start. */
     public TestApp withSocketConnectTimeout(java.time.Duration timeout) {
         this.socketConnectTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Other connection rules than the configuration's, for tests of the HTTP timeouts (which are
+     * not variables); before the start.
+     */
+    public TestApp withConnectionLimits(java.util.function.UnaryOperator<org.openworldchat.http.ConnectionLimits> change) {
+        this.connectionLimits = change;
         return this;
     }
 
@@ -98,10 +108,14 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             vars.put("RATE_LIMIT_ADDRESS_UPLOAD_BYTES", "999999999/1s");
             // Every test client comes from 127.0.0.1; the per-address limit has its own tests.
             vars.put("MAX_SOCKETS_PER_IP", "100000");
+            vars.put("MAX_CONNECTIONS_PER_IP", "100000");
             vars.putAll(env);
             AppConfig config = AppConfig.fromEnvironment(vars).withDatabase(db);
             if (socketConnectTimeout != null) {
                 config = config.withSocketConnectTimeout(socketConnectTimeout);
+            }
+            if (connectionLimits != null) {
+                config = config.withConnectionLimits(connectionLimits.apply(config.connectionLimits()));
             }
             this.database = db;
             this.clock = testClock;

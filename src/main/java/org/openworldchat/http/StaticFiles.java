@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -112,11 +111,7 @@ public final class StaticFiles {
     private record Loaded(byte[] bytes, String contentType, String etag) {
 
         HttpReply reply(HttpCall call) {
-            boolean fresh = call.headers().getAll(HttpHeaderNames.IF_NONE_MATCH).stream()
-                    .flatMap(v -> Arrays.stream(v.split(",")))
-                    .map(String::trim)
-                    .anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag) || tag.equals("*"));
-            HttpReply reply = fresh
+            HttpReply reply = Conditional.matches(call.headers(), etag)
                     ? HttpReply.of(HttpResponseStatus.NOT_MODIFIED, contentType, new byte[0])
                     : HttpReply.of(HttpResponseStatus.OK, contentType, bytes);
             return reply.withHeader(HttpHeaderNames.CACHE_CONTROL, "no-cache").withHeader(HttpHeaderNames.ETAG, etag);

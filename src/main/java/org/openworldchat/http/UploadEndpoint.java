@@ -2,11 +2,13 @@ package org.openworldchat.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
@@ -73,21 +75,24 @@ public final class UploadEndpoint implements Endpoint {
 
     /** The bytes of the {@code image} file field, decoded by Netty's multipart codec, in memory. */
     private static byte[] imageField(HttpCall call) throws IOException {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, call.method(), call.path(),
-                Unpooled.wrappedBuffer(call.body()), call.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        // The decoder is made from the headers alone and given the body after: a body it fails on
+        // halfway then leaves what it had copied with a decoder that is destroyed below (failing
+        // in its constructor, it leaked those buffers).
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, call.method(), call.path(), call.headers());
         HttpPostRequestDecoder decoder;
         try {
-            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), request);
+            decoder = new HttpPostRequestDecoder(new DefaultHttpDataFactory(false), head);
         } catch (DecoderException | IllegalArgumentException | IndexOutOfBoundsException e) {
-            // A form it cannot read, a charset that does not exist, over its field limits, an
-            // empty boundary (Netty reads its first character).
-            request.release();
+            // A content type it cannot read, a charset that does not exist, an empty boundary
+            // (Netty reads its first character).
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
         }
+        LastHttpContent body = new DefaultLastHttpContent(Unpooled.wrappedBuffer(call.body()));
         try {
             if (!decoder.isMultipart()) {
                 throw new ChatException(ErrorCode.INVALID_PAYLOAD, "Expected a multipart/form-data body");
             }
+            decoder.offer(body);
             InterfaceHttpData field = decoder.getBodyHttpData(FIELD);
             if (!(field instanceof FileUpload upload)) {
                 throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The form has no file field named '" + FIELD + "'");
@@ -101,7 +106,7 @@ public final class UploadEndpoint implements Endpoint {
             throw new ChatException(ErrorCode.INVALID_PAYLOAD, "The multipart body is malformed");
         } finally {
             decoder.destroy();
-            request.release();
+            body.release();
         }
     }
 }

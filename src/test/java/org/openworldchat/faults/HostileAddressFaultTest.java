@@ -44,22 +44,10 @@ class HostileAddressFaultTest {
     private static final String ATTACKER = "127.0.0.2";
     private static final long MB = 1_048_576;
 
-    /** The contract's defaults: NodeProcess raises some for the other fault tests. */
-    private static final Map<String, String> DEFAULT_LIMITS = Map.ofEntries(
-            Map.entry("RATE_LIMIT_MESSAGES", "10/10s"),
-            Map.entry("RATE_LIMIT_REACTIONS", "30/10s"),
-            Map.entry("RATE_LIMIT_UPLOADS", "10/1m"),
-            Map.entry("MAX_SOCKETS_PER_IP", "20"),
-            Map.entry("RATE_LIMIT_ADDRESS_NEW_GUESTS", "30/10m"),
-            Map.entry("RATE_LIMIT_ADDRESS_MESSAGES", "60/10s"),
-            Map.entry("RATE_LIMIT_ADDRESS_REACTIONS", "60/10s"),
-            Map.entry("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "10/10m"),
-            Map.entry("RATE_LIMIT_ADDRESS_UPLOADS", "30/10m"));
-
     @Test
     void oneAddressCannotHurtAnyoneElse() throws Exception {
         DatabaseUrl database = TestDatabases.create();
-        NodeProcess node = NodeProcess.start(database, DEFAULT_LIMITS);
+        NodeProcess node = NodeProcess.startWithDefaultLimits(database, Map.of());
         Sampler sampler = new Sampler(node);
         HostileAttacks attacks = new HostileAttacks(node.baseUrl(), port(node), new AttackerAddress(ATTACKER));
         try (WellBehavedClients people = new WellBehavedClients(node.baseUrl(), 2)) {
@@ -78,6 +66,7 @@ class HostileAddressFaultTest {
                     attacks.reactionAmplification(ATTACK, target)));
             String since = newestMessageId(node);
             phase(people, sampler, baseline, "poisoned history", () -> withCatchUp(node, since, attacks.poisonedHistory(ATTACK)));
+            attacks.close(); // the named guests' sockets go: the address's socket places are free again
             phase(people, sampler, baseline, "fresh guests", () -> attacks.freshGuests(ATTACK));
             byte[] photo = largePhoto();
             byte[] heavy = TestImages.heavyPng(5_000, 5_000);

@@ -284,8 +284,10 @@ final class HostileAttacks {
         return figures("bad requests", requests.get());
     }
 
+    /** Closes the named guests' sockets. */
     void close() {
         namedGuests.forEach(ChatClient::close);
+        namedGuests.clear();
     }
 
     // ---- helpers ----

@@ -61,6 +61,12 @@ class AttachmentRefusalTest {
 
             polling.post(session.sid(), body);
             Http.Reply after = polling.poll(session.sid(), AT_ONCE);
+            if (after.status() == 200) {
+                // The payload is handled after its POST is answered, on the connection that
+                // carried it: a poll on another connection can come first, and then gets the
+                // session's last packets as it ends. The one after it finds no session.
+                after = polling.poll(session.sid(), AT_ONCE);
+            }
             assertThat(after.status()).as("the session is gone after %s", body).isEqualTo(400);
         }
     }

@@ -32,7 +32,30 @@ public final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Every client of the fault tests comes from 127.0.0.1, and most of them send in bursts: the
+     * per-guest and per-address limits are raised out of their way, as {@code TestApp} does.
+     */
+    private static final Map<String, String> RAISED_LIMITS = Map.ofEntries(
+            Map.entry("RATE_LIMIT_MESSAGES", "100000/1s"),
+            Map.entry("RATE_LIMIT_REACTIONS", "100000/1s"),
+            Map.entry("RATE_LIMIT_ADDRESS_NEW_GUESTS", "100000/1s"),
+            Map.entry("RATE_LIMIT_ADDRESS_MESSAGES", "100000/1s"),
+            Map.entry("RATE_LIMIT_ADDRESS_REACTIONS", "100000/1s"),
+            Map.entry("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "100000/1s"),
+            Map.entry("RATE_LIMIT_ADDRESS_UPLOADS", "100000/1s"),
+            Map.entry("MAX_SOCKETS_PER_IP", "100000"),
+            Map.entry("MAX_CONNECTIONS_PER_IP", "100000"));
+
+    /** A node with the limits raised for bursts from one address ({@link #RAISED_LIMITS}), then {@code env}. */
     public static NodeProcess start(DatabaseUrl database, Map<String, String> env) {
+        Map<String, String> vars = new HashMap<>(RAISED_LIMITS);
+        vars.putAll(env);
+        return startWithDefaultLimits(database, vars);
+    }
+
+    /** A node with every limit at its default, as a deployment runs it, but for {@code env}. */
+    public static NodeProcess startWithDefaultLimits(DatabaseUrl database, Map<String, String> env) {
         try {
             int port = freePort();
             Path dir = Files.createTempDirectory("owc-node");
@@ -42,16 +65,6 @@ public final class NodeProcess implements AutoCloseable {
             vars.put("DATA_DIR", dir.resolve("data").toString());
             vars.put("SESSION_SECRET", TestApp.SESSION_SECRET);
             vars.put("DATABASE_URL", jdbcUrl(database));
-            vars.put("RATE_LIMIT_MESSAGES", "100000/1s");
-            vars.put("RATE_LIMIT_REACTIONS", "100000/1s");
-            // Every client of the fault tests comes from 127.0.0.1.
-            vars.put("RATE_LIMIT_ADDRESS_NEW_GUESTS", "100000/1s");
-            vars.put("RATE_LIMIT_ADDRESS_MESSAGES", "100000/1s");
-            vars.put("RATE_LIMIT_ADDRESS_REACTIONS", "100000/1s");
-            vars.put("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", "100000/1s");
-            vars.put("RATE_LIMIT_ADDRESS_UPLOADS", "100000/1s");
-            vars.put("MAX_SOCKETS_PER_IP", "100000");
-            vars.put("MAX_CONNECTIONS_PER_IP", "100000");
             vars.putAll(env);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The flag is what the jar's manifest says (Enable-Native-Access).

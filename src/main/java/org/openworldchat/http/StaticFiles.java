@@ -5,13 +5,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.openworldchat.contract.ChatException;
 import org.openworldchat.contract.ErrorCode;
 
@@ -44,33 +52,29 @@ public final class StaticFiles {
         return file::reply;
     }
 
-    /** Every file directly inside {@code prefix} (a route prefix such as {@code /js/}), loaded on first use. */
+    /** Every file directly inside {@code prefix} (a route prefix such as {@code /js/}), loaded at start. */
     public static Endpoint directory(String prefix) {
-        return new Directory(prefix);
+        return new Directory(prefix, listed(prefix));
     }
 
     /**
-     * The files of one folder, each loaded at its first request and kept. Only files that exist are
-     * kept: the names come from clients, and keeping each missing one (as this once did) let
-     * requests for made-up names grow the cache without end (34,701 requests kept 274 MB). What is
-     * kept is bounded by the folder's own files.
+     * The files of one folder, all read when the server starts: a request names a file, never a
+     * class-path lookup. Looking names up as they came kept memory for every one of them (first a
+     * cache of ours: 34,701 made-up names kept 274 MB; then the JDK's class loader, which remembers
+     * each name it was asked for, found or not), and the names come from clients.
      */
     static final class Directory implements Endpoint {
         private final String prefix;
-        private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
+        private final Map<String, Loaded> files;
 
-        Directory(String prefix) {
+        Directory(String prefix, Map<String, Loaded> files) {
             this.prefix = prefix;
+            this.files = Map.copyOf(files);
         }
 
         @Override
         public HttpReply handle(HttpCall call) {
-            String name = call.path().substring(prefix.length());
-            String type = FILE_NAME.matcher(name).matches() ? TYPES.get(extension(name)) : null;
-            if (type == null) {
-                throw new ChatException(ErrorCode.NOT_FOUND);
-            }
-            Loaded file = cache.computeIfAbsent(name, n -> load(ROOT + prefix + n, type).orElse(null));
+            Loaded file = files.get(call.path().substring(prefix.length()));
             if (file == null) {
                 throw new ChatException(ErrorCode.NOT_FOUND);
             }
@@ -79,8 +83,46 @@ public final class StaticFiles {
 
         /** How many files are kept (tests). */
         int cachedFiles() {
-            return cache.size();
+            return files.size();
         }
+    }
+
+    /**
+     * The servable files directly inside {@code ROOT + prefix}, whether the class path holds them in
+     * a folder (a build's {@code target/classes}) or in the jar. The page itself is always there, so
+     * its location says where to look.
+     */
+    private static Map<String, Loaded> listed(String prefix) {
+        try {
+            URI page = Objects.requireNonNull(StaticFiles.class.getResource(ROOT + "/index.html"),
+                    "missing resource " + ROOT + "/index.html").toURI();
+            if (!"jar".equals(page.getScheme())) {
+                return read(Path.of(page).resolveSibling(prefix.substring(1)));
+            }
+            try (FileSystem jar = FileSystems.newFileSystem(page, Map.of())) {
+                return read(jar.getPath(ROOT + prefix));
+            }
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("cannot list the page's files in " + ROOT + prefix, e);
+        }
+    }
+
+    private static Map<String, Loaded> read(Path folder) throws IOException {
+        Map<String, Loaded> files = new HashMap<>();
+        if (!Files.isDirectory(folder)) {
+            return files;
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path path : (Iterable<Path>) entries::iterator) {
+                String name = path.getFileName().toString().replace("/", "");
+                String type = FILE_NAME.matcher(name).matches() ? TYPES.get(extension(name)) : null;
+                if (type != null && Files.isRegularFile(path)) {
+                    byte[] bytes = Files.readAllBytes(path);
+                    files.put(name, new Loaded(bytes, type, etag(bytes)));
+                }
+            }
+        }
+        return files;
     }
 
     private static String extension(String name) {

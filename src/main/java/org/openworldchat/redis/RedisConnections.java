@@ -6,7 +6,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -22,10 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis connections one node uses (Lettuce): commands, pub/sub, and a binary one for the
- * rate limiter. Commands fail at once while Redis is away instead of queueing up, so a node
- * keeps serving its own sockets; Lettuce reconnects (and re-subscribes) by itself when Redis
- * returns. Every key starts with the configured prefix, so several deployments (or test runs)
+ * The Redis connections one node uses (Lettuce): commands and pub/sub. Commands fail at once
+ * while Redis is away instead of queueing up, so a node keeps serving its own sockets; Lettuce
+ * reconnects (and re-subscribes) by itself when Redis returns. Every key starts with the configured prefix, so several deployments (or test runs)
  * can share one Redis.
  *
  * <p>Lettuce reconnects only connections it once opened. A node that starts while Redis is away
@@ -45,8 +43,7 @@ public final class RedisConnections implements AutoCloseable {
     static final Duration RECONNECT_CAP = Duration.ofSeconds(1);
 
     private record Opened(StatefulRedisConnection<String, String> commands,
-                          StatefulRedisPubSubConnection<String, String> pubSub,
-                          StatefulRedisConnection<byte[], byte[]> binary) {
+                          StatefulRedisPubSubConnection<String, String> pubSub) {
     }
 
     private final ClientResources resources;
@@ -93,10 +90,9 @@ public final class RedisConnections implements AutoCloseable {
         StatefulRedisPubSubConnection<String, String> pubSub = null;
         try {
             pubSub = client.connectPubSub();
-            StatefulRedisConnection<byte[], byte[]> binary = client.connect(ByteArrayCodec.INSTANCE);
             List<Runnable> deferred;
             synchronized (this) {
-                opened = new Opened(commands, pubSub, binary);
+                opened = new Opened(commands, pubSub);
                 deferred = List.copyOf(waitingForConnection);
                 waitingForConnection.clear();
             }
@@ -155,10 +151,6 @@ public final class RedisConnections implements AutoCloseable {
         return current().pubSub();
     }
 
-    public StatefulRedisConnection<byte[], byte[]> binary() {
-        return current().binary();
-    }
-
     private Opened current() {
         Opened now = opened;
         if (now == null) {
@@ -198,7 +190,6 @@ public final class RedisConnections implements AutoCloseable {
         Opened now = opened;
         if (now != null) {
             now.pubSub().close();
-            now.binary().close();
             now.commands().close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

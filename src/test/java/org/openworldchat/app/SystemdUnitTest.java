@@ -23,9 +23,11 @@ import org.openworldchat.support.RequiredServices;
  * deploy/open-world-chat.service, the unit docs/DEPLOYMENT.md installs, checked by systemd's own
  * tools (Debian's package systemd; .ci/run installs it): {@code systemd-analyze verify} must have
  * nothing to say about it, {@code systemd-analyze security} must find its sandboxing in place, and
- * the JDK must accept its JVM options. Each check is also run on a broken copy, which it must
- * reject: verify exits 0 for a misspelt key or a value it cannot parse (it only warns and ignores
- * the line, as systemd itself would), so a check of the exit code alone would pass such a unit.
+ * the JDK must accept its JVM options. Each check is also run on broken copies, which it must
+ * reject. Left to its defaults verify exits 0 for a misspelt key or a value it cannot parse (it
+ * warns and ignores the line, as systemd itself would): the test runs it with
+ * {@code --recursive-errors=no}, which turns the unit's warnings into a failed exit, and also
+ * counts every line that names the unit.
  *
  * <p>The one part of the file that belongs to the machine is the JDK's path: the copy checked here
  * points it at the JDK running the test, since verify refuses a unit whose command does not exist.

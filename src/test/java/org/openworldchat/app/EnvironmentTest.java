@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The {@code .env} file: read when present, beaten by real variables, and never half-read. */
 class EnvironmentTest {
@@ -37,6 +39,21 @@ class EnvironmentTest {
     }
 
     @Test
+    void readsSingleQuotesTrailingCommentsAndEmptyValues() throws IOException {
+        dotenv("""
+                SESSION_SECRET='a "quoted" secret # with a hash' # kept apart
+                PUBLIC_BASE_URL = https://chat.example.com   # spaces around = and before the comment
+                CORS_ORIGINS=
+                REDIS_PREFIX=owc#2
+                """);
+        assertThat(Environment.load(dir, Map.of())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "SESSION_SECRET", "a \"quoted\" secret # with a hash",
+                "PUBLIC_BASE_URL", "https://chat.example.com",
+                "CORS_ORIGINS", "",
+                "REDIS_PREFIX", "owc#2"));
+    }
+
+    @Test
     void realVariablesWin() throws IOException {
         dotenv("PORT=4100\nMESSAGE_TTL_HOURS=12\n");
         Map<String, String> merged = Environment.load(dir, Map.of("PORT", "4200", "LOG_FORMAT", "json"));
@@ -55,7 +72,36 @@ class EnvironmentTest {
         assertThatThrownBy(() -> Environment.load(dir, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(dir.resolve(".env").toString())
-                .hasMessageContaining("a line is not NAME=value")
+                .hasMessageContaining("line 2 is not NAME=value")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void anUnreadableFileStopsNamingTheFile() throws IOException {
+        Files.createDirectory(dir.resolve(".env"));
+        assertThatThrownBy(() -> Environment.load(dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve(".env") + ": cannot be read: Is a directory");
+    }
+
+    /** A line that is not exactly one NAME=value is refused, never skipped, nor joined to the lines after it. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "PORT=\"4002",                // an unclosed quote
+            "PORT='4002",
+            "PORT=\"40\"02",             // text after the closing quote
+            "PORT=4002\"",                // a quote in an unquoted value
+            "PORT=\"4002\"\"",
+            "PORT",                        // no =
+            "=4002",                       // no name
+            "4PORT=4002",                  // not a variable name
+            "export PORT=4002",
+            "PORT=#4002"})                 // a comment where the value should be
+    void aMalformedLineStopsNamingItsLineNumber(String line) throws IOException {
+        dotenv("# settings\nLOG_LEVEL=INFO\n" + line + "\nSESSION_SECRET=hunter2-hunter2-hunter2-hunter2\n");
+        assertThatThrownBy(() -> Environment.load(dir, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve(".env") + ": line 3 is not NAME=value")
+                .hasMessageNotContaining("4002");
     }
 }

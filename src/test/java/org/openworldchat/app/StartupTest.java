@@ -164,8 +164,18 @@ class StartupTest {
         Result r = runMain(Map.of(), "PORT=4000\nSESSION_SECRET hunter2-hunter2-hunter2-hunter2\n");
         assertOneLine(r, 2);
         assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: "
-                + r.dir().toRealPath().resolve(".env") + ": a line is not NAME=value");
+                + r.dir().toRealPath().resolve(".env") + ": line 2 is not NAME=value");
         assertThat(r.stderr()).doesNotContain("hunter2");
+    }
+
+    /** Once skipped without a word, the server then starting on the default port. */
+    @Test
+    void aDotEnvLineWithAnUnclosedQuoteStopsTheServerWithOneLine() throws Exception {
+        // The database is unreachable so that a server that ignored the line would stop anyway, in a second.
+        Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat@127.0.0.1:1/chat"), "PORT=\"4002\n");
+        assertOneLine(r, 2);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: configuration error: "
+                + r.dir().toRealPath().resolve(".env") + ": line 1 is not NAME=value");
     }
 
     /** Exit code and one line on stderr, and no stack trace anywhere. */

@@ -87,6 +87,7 @@ public final class ChatApplication implements AutoCloseable {
     public static ChatApplication start(AppConfig config, Clock clock) {
         // Checked before anything starts, so a bad CLEANUP_CRON stops the server with one line.
         RetentionSchedule retentionSchedule = RetentionSchedule.parse(config.cleanupCron());
+        PortCheck.requireFree(config.port());
         byte[] secret = SessionSecret.resolve(config);
         ChatMetrics metrics = new ChatMetrics();
         Database database = Database.open(config.databaseUrl(), config.dataDir(), config.databasePoolSize(), metrics.registry());

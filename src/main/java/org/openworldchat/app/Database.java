@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.contract.ErrorMapper;
@@ -51,12 +52,14 @@ public final class Database implements AutoCloseable {
             url = new DatabaseUrl(pg.getJdbcUrl("postgres", "postgres"), "postgres", null);
         }
         try {
-            migrate(url);
+            DataSource direct = FirstConnection.dataSource(url);
+            FirstConnection.await(direct, url);
+            migrate(direct);
             return new Database(pool(url, poolSize, meters), embedded);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SQLException e) {
             embedded.ifPresent(Database::stopQuietly);
             String variable = configured.isPresent() ? DatabaseUrl.VARIABLE + ": " : "";
-            throw new StartupException(variable + "cannot use the database at " + url.describe() + ": " + ErrorMapper.rootMessage(e), e);
+            throw new StartupException(variable + "cannot use the database at " + url.describe() + ": " + FirstConnection.reason(e), e);
         }
     }
 
@@ -86,11 +89,12 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(DatabaseUrl url) {
+    /** After {@link FirstConnection#await}, which retried: Flyway's own retries log a block each. */
+    private static void migrate(DataSource dataSource) {
         Flyway.configure()
-                .dataSource(url.jdbcUrl(), url.user(), url.password())
+                .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .connectRetries(2)
+                .connectRetries(0)
                 .load()
                 .migrate();
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openworldchat.support.MutableClock;
 import org.openworldchat.support.TestApp;
@@ -107,10 +108,37 @@ class StartupTest {
 
     @Test
     void anUnreachableDatabaseStopsTheServerWithOneLine() throws Exception {
-        Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat:secret@127.0.0.1:1/chat"));
+        Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat:hunter2@127.0.0.1:1/chat"));
         assertOneLine(r, 1);
-        assertThat(r.stderr()).startsWith("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
-                + "jdbc:postgresql://127.0.0.1:1/chat").doesNotContain("secret");
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
+                + "jdbc:postgresql://127.0.0.1:1/chat: Connection refused");
+        assertOneLogLinePerRetry(r, "jdbc:postgresql://127.0.0.1:1/chat", "Connection refused");
+        assertThat(r.stdout() + r.stderr()).as("the password").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnknownDatabaseHostStopsTheServerWithOneLine() throws Exception {
+        Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat@no-such-host.invalid/chat"));
+        assertOneLine(r, 1);
+        assertThat(r.stderr().strip()).isEqualTo("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
+                + "jdbc:postgresql://no-such-host.invalid:5432/chat: unknown host no-such-host.invalid");
+        assertOneLogLinePerRetry(r, "jdbc:postgresql://no-such-host.invalid:5432/chat", "unknown host no-such-host.invalid");
+    }
+
+    /** Something that takes the connection and never answers (another service on the port, a hung server). */
+    @Test
+    void aDatabaseThatNeverAnswersStopsTheServerWithOneLine() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            String at = "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/chat";
+            Result r = runMain(Map.of("DATABASE_URL", "postgresql://chat@127.0.0.1:" + silent.getLocalPort() + "/chat"));
+            assertOneLine(r, 1);
+            assertThat(r.stderr().strip()).startsWith("open-world-chat: cannot start: DATABASE_URL: cannot use the database at "
+                    + at + ": ");
+            String reason = r.stderr().strip().substring(r.stderr().strip().lastIndexOf(": ") + 2);
+            assertOneLogLinePerRetry(r, at, reason);
+            assertThat(r.took()).as("given up, not waiting for ever").isLessThan(Duration.ofSeconds(
+                    (FirstConnection.RETRY_DELAYS.size() + 1) * (FirstConnection.LOGIN_TIMEOUT_SECONDS + 2) + 5));
+        }
     }
 
     /** Checked before the database starts: the embedded one takes seconds to create its data directory. */
@@ -185,6 +213,18 @@ class StartupTest {
         for (String stream : new String[]{r.stdout(), r.stderr()}) {
             assertThat(stream).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
         }
+    }
+
+    /**
+     * What the server logged before giving up on the database: one line of its own for each retry,
+     * naming the database and the reason, and nothing from the libraries (Flyway, HikariCP, the
+     * driver) that opened the connections.
+     */
+    private static void assertOneLogLinePerRetry(Result r, String database, String reason) {
+        List<String> lines = r.stdout().lines().filter(l -> !l.contains(" SessionSecret - ")).toList();
+        assertThat(lines).as("stdout").hasSize(FirstConnection.RETRY_DELAYS.size()).allSatisfy(line -> assertThat(line)
+                .matches("\\S+ WARN  FirstConnection - no answer from the database; trying again in \\d s "
+                        + "database=" + Pattern.quote(database) + " reason=" + Pattern.quote(reason)));
     }
 
     private record Result(int exit, String stdout, String stderr, Path dir, Duration took) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.openworldchat.app.DatabaseUrl;
 import org.openworldchat.app.Main;
@@ -59,29 +60,60 @@ public final class NodeProcess implements AutoCloseable {
         try {
             int port = freePort();
             Path dir = Files.createTempDirectory("owc-node");
-            Path log = dir.resolve("node.log");
             Map<String, String> vars = new HashMap<>();
             vars.put("PORT", String.valueOf(port));
             vars.put("DATA_DIR", dir.resolve("data").toString());
             vars.put("SESSION_SECRET", TestApp.SESSION_SECRET);
             vars.put("DATABASE_URL", jdbcUrl(database));
             vars.putAll(env);
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // The flag is what the jar's manifest says (Enable-Native-Access).
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().keySet().removeIf(k -> k.equals("REDIS_URL") || k.equals("DATABASE_URL"));
+            List<String> command = List.of(java(), "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName());
+            // Never leave a node behind, even when the test JVM itself is stopped.
+            return launch(command, dir, port, vars, Process::destroyForcibly);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The built jar ({@code target/open-world-chat.jar}) as a newcomer runs it: {@code java -jar} in
+     * {@code workDir}, whose {@code ./data} holds its embedded PostgreSQL (no {@code DATABASE_URL}), its
+     * session secret and its uploads; the limits raised as in {@link #start}, then {@code env}.
+     */
+    public static NodeProcess startJar(Path workDir, int port, Map<String, String> env) {
+        Path jar = Path.of("target", "open-world-chat.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: it is built by mvn package");
+        }
+        Map<String, String> vars = new HashMap<>(RAISED_LIMITS);
+        vars.putAll(env);
+        vars.put("PORT", String.valueOf(port));
+        // A test JVM that is stopped stops the node gracefully, and so its embedded PostgreSQL.
+        return launch(List.of(java(), "-Xmx256m", "-jar", jar.toString()), workDir, port, vars, Process::destroy);
+    }
+
+    private static NodeProcess launch(List<String> command, Path dir, int port, Map<String, String> vars,
+                                      java.util.function.Consumer<Process> atTestExit) {
+        try {
+            Path log = Files.createTempFile(dir, "node-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.equals("REDIS_URL") || k.equals("DATABASE_URL")
+                    || k.equals("DATA_DIR") || k.equals("SESSION_SECRET"));
             pb.environment().putAll(vars);
             Process process = pb.start();
-            // Never leave a node behind, even when the test JVM itself is stopped.
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> atTestExit.accept(process)));
             NodeProcess node = new NodeProcess(process, port, log);
             node.awaitHealthy();
             return node;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     public String baseUrl() {

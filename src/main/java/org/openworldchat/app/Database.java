@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -30,6 +31,8 @@ public final class Database implements AutoCloseable {
     /** Pool settings: a write fails within a few seconds when the database is away. */
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
     private static final int STATEMENT_TIMEOUT_MS = 5_000;
+    /** How long a start waits for the embedded PostgreSQL a killed run left running to stop. */
+    private static final Duration ORPHAN_STOP_WITHIN = Duration.ofSeconds(30);
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -80,6 +83,7 @@ public final class Database implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             log.atInfo().addKeyValue("dir", dir.toAbsolutePath()).log("starting embedded PostgreSQL");
+            LeftoverPostmaster.clear(dir, ORPHAN_STOP_WITHIN);
             return EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)

@@ -84,10 +84,14 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(dir);
             log.atInfo().addKeyValue("dir", dir.toAbsolutePath()).log("starting embedded PostgreSQL");
             LeftoverPostmaster.clear(dir, ORPHAN_STOP_WITHIN);
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     .start();
+            // A new port at every start: this line is where an operator finds it for psql.
+            log.atInfo().addKeyValue("port", pg.getPort()).addKeyValue("dir", dir.toAbsolutePath())
+                    .log("embedded PostgreSQL is up");
+            return pg;
         } catch (IOException | RuntimeException e) {
             throw new StartupException("cannot start the embedded PostgreSQL in " + dir + ": " + ErrorMapper.rootMessage(e), e);
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openworldchat.support.Http;
@@ -31,6 +34,8 @@ import org.openworldchat.support.NodeProcess;
 class CrashRestartFaultIT {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
+    /** The line the server logs once its embedded PostgreSQL is up, with the port an operator connects to. */
+    private static final Pattern EMBEDDED_UP = Pattern.compile("INFO .*embedded PostgreSQL is up .*port=(\\d+)");
 
     @Test
     void aNodeKilledWithItsEmbeddedDatabaseComesBackWithEveryAcknowledgedMessage(@TempDir Path dir) throws Exception {
@@ -64,6 +69,15 @@ class CrashRestartFaultIT {
             long mine = stored.values().stream().filter(m -> m.get("senderName").asText().startsWith("restart_")).count();
             List<String> missing = senders.acked.values().stream().filter(id -> !stored.containsKey(id)).toList();
 
+            // The port the server logged is where an operator's psql connects.
+            Matcher logged = EMBEDDED_UP.matcher(node.log());
+            assertThat(logged.find()).as("the embedded PostgreSQL's port is logged: %s", node.log()).isTrue();
+            int countedWithSql;
+            try (Connection sql = DriverManager.getConnection(
+                    "jdbc:postgresql://localhost:" + logged.group(1) + "/postgres?user=postgres")) {
+                countedWithSql = Integer.parseInt(value(sql, "SELECT count(*) FROM messages"));
+            }
+
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("senders", FaultScale.senders());
             figures.put("acked before the kill", ackedBeforeKill);
@@ -76,6 +90,7 @@ class CrashRestartFaultIT {
             assertThat(senders.reconnects.get()).as("the crash was felt").isPositive();
             assertThat(missing).as("every acknowledged message is there after the restart").isEmpty();
             assertThat(mine).as("nothing stored twice, nothing stored unacknowledged").isEqualTo(senders.acked.size());
+            assertThat(countedWithSql).as("messages counted through the logged port").isEqualTo(stored.size());
             assertThat(node.terminate(Duration.ofSeconds(30))).as("a clean stop; log: %s", node.log()).isEqualTo(143);
             assertThat(pgDir.resolve("postmaster.pid")).as("the node stopped its PostgreSQL").doesNotExist();
         } finally {
@@ -130,6 +145,13 @@ class CrashRestartFaultIT {
                 return byId;
             }
             before = messages.getFirst().get("id").asText();
+        }
+    }
+
+    private static String value(Connection sql, String query) throws Exception {
+        try (ResultSet rs = sql.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

@@ -87,6 +87,10 @@ public final class Database implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    // The library's defaults suit throwaway test databases: no fsync (-F), and commits
+                    // that return before their log is written. An ack must mean stored, here too.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             // A new port at every start: this line is where an operator finds it for psql.
             log.atInfo().addKeyValue("port", pg.getPort()).addKeyValue("dir", dir.toAbsolutePath())

@@ -76,6 +76,9 @@ class CrashRestartFaultIT {
             try (Connection sql = DriverManager.getConnection(
                     "jdbc:postgresql://localhost:" + logged.group(1) + "/postgres?user=postgres")) {
                 countedWithSql = Integer.parseInt(value(sql, "SELECT count(*) FROM messages"));
+                // An ack means stored: on disk before the ack (the library's defaults for test databases turn both off).
+                assertThat(value(sql, "SHOW fsync")).isEqualTo("on");
+                assertThat(value(sql, "SHOW synchronous_commit")).isEqualTo("on");
             }
 
             Map<String, Object> figures = new LinkedHashMap<>();
@@ -93,6 +96,60 @@ class CrashRestartFaultIT {
             assertThat(countedWithSql).as("messages counted through the logged port").isEqualTo(stored.size());
             assertThat(node.terminate(Duration.ofSeconds(30))).as("a clean stop; log: %s", node.log()).isEqualTo(143);
             assertThat(pgDir.resolve("postmaster.pid")).as("the node stopped its PostgreSQL").doesNotExist();
+        } finally {
+            node.kill();
+            stopPostgresIn(pgDir);
+        }
+    }
+
+    /**
+     * The server and its PostgreSQL killed together, as the OOM killer or a crash of the machine's
+     * processes does: PostgreSQL recovers from its log at the next start, so what was acknowledged
+     * must have been in that log, on disk, before the ack.
+     */
+    @Test
+    void aNodeKilledTogetherWithItsEmbeddedDatabaseLosesNoAcknowledgedMessage(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        String base = "http://127.0.0.1:" + port;
+        Path pgDir = dir.resolve("data/postgres");
+        NodeProcess node = NodeProcess.startJar(dir, port, Map.of());
+        try (Senders senders = new Senders(FaultScale.senders(), "oom_", () -> base)) {
+            senders.start();
+            senders.awaitAcked(FaultScale.senders() * 3, Duration.ofSeconds(60));
+            Thread.sleep(FaultScale.phaseMillis());
+            // Every process of the database first (an ack needs a live database), then the server.
+            // Again until none is left: the postmaster may have started a backend meanwhile.
+            int killed = 0;
+            for (List<ProcessHandle> left = postgresIn(pgDir); !left.isEmpty(); left = postgresIn(pgDir)) {
+                left.forEach(ProcessHandle::destroyForcibly);
+                killed += left.size();
+            }
+            node.kill();
+            Map<java.util.UUID, String> ackedBeforeKill = Map.copyOf(senders.acked);
+
+            long restarting = System.nanoTime();
+            node = NodeProcess.startJar(dir, port, Map.of());
+            Duration ready = Duration.ofNanos(System.nanoTime() - restarting);
+            assertThat(ready).as("ready after the restart; log: %s", node.log()).isLessThan(READY_WITHIN);
+            Thread.sleep(FaultScale.phaseMillis());
+            senders.stop(Duration.ofSeconds(60));
+            Map<String, JsonNode> stored = storedMessages(base);
+            List<String> lost = ackedBeforeKill.values().stream().filter(id -> !stored.containsKey(id)).toList();
+            List<String> missing = senders.acked.values().stream().filter(id -> !stored.containsKey(id)).toList();
+
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("senders", FaultScale.senders());
+            figures.put("database processes killed", killed);
+            figures.put("acked before the kill", ackedBeforeKill.size());
+            figures.put("acked in all", senders.acked.size());
+            figures.put("ready after restart ms", ready.toMillis());
+            figures.put("acked before the kill but lost", lost.size());
+            figures.put("acked but missing", missing.size());
+            FaultReport.record("kill -9 of a node and its embedded database together, restarted", figures);
+
+            assertThat(killed).as("the database's processes").isPositive();
+            assertThat(lost).as("every message acknowledged before the kill survived it").isEmpty();
+            assertThat(missing).as("every acknowledged message is there").isEmpty();
         } finally {
             node.kill();
             stopPostgresIn(pgDir);
@@ -170,6 +227,10 @@ class CrashRestartFaultIT {
         } catch (IOException gone) {
             return false;
         }
+    }
+
+    private static List<ProcessHandle> postgresIn(Path pgDir) {
+        return ProcessHandle.allProcesses().filter(p -> isPostgresIn(p.pid(), pgDir)).toList();
     }
 
     /** A failed run's PostgreSQL must not outlive the test: SIGTERM to it, never to anything else. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fault suite at full strength: kill -9 under load, a PostgreSQL restart, a Redis restart,
-# a flood with slow consumers, SIGTERM under load. Needs PostgreSQL and Redis like the tests
+# a flood with slow consumers, SIGTERM under load, kill -9 and restart of the built jar with its
+# embedded database (a *FaultIT, run after package). Needs PostgreSQL and Redis like the tests
 # (TEST_DATABASE_URL, TEST_REDIS_URL) and redis-server installed. Prints the table and writes it
 # into docs/RELIABILITY.md.
 set -euo pipefail
@@ -10,7 +11,7 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 export OWC_REQUIRE_SERVICES=true
 rm -f target/faults/report.md
-mvn -q test -Dtest='*FaultTest' -Dowc.faults=full -Dowc.test.jvm.args=-Dowc.faults=full
+mvn -q verify -Dtest='*FaultTest' -Dit.test='*FaultIT' -Dowc.faults=full -Dowc.test.jvm.args=-Dowc.faults=full
 report=target/faults/report.md
 cat "$report"
 {

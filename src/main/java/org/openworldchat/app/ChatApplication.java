@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class ChatApplication implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChatApplication.class);
+    /** How long a stop waits for the last answers once the work behind them is done, before closing connections. */
+    private static final java.time.Duration ANSWERS_WAIT = java.time.Duration.ofSeconds(2);
 
     private final Database database;
     private final Infrastructure infrastructure;
@@ -191,7 +193,7 @@ public final class ChatApplication implements AutoCloseable {
         reactions.close();
         // The writers have answered everything queued; these send the acks.
         awaitStop(afterWrites, "acks of stored writes");
-        log.atInfo().addKeyValue("eventsInFlight", inFlight).addKeyValue("unanswered", realtime.eventsInFlight())
+        log.atInfo().addKeyValue("eventsInFlight", inFlight).addKeyValue("unanswered", realtime.awaitAnswered(ANSWERS_WAIT))
                 .log("stopping: events in flight answered");
         guests.close();
         presence.close();

@@ -232,6 +232,25 @@ public final class RealtimeServer {
     }
 
     /**
+     * Waits, at most {@code within}, until every accepted event has been answered; returns those
+     * still unanswered. The executors a stop waits for run most answers, but an answer that goes out
+     * on the thread that completed its write can still be on its way when they are done: the
+     * connections must not close under it.
+     */
+    public long awaitAnswered(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (eventsInFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return eventsInFlight();
+    }
+
+    /**
      * Closes every connection and the event loops. The sockets' connections are closed first, at
      * once: the library would keep them open through its event loops' quiet periods (about 4 s),
      * answering nothing but refusals, while their clients could already be on another node.

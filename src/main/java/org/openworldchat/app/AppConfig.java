@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.openworldchat.contract.RateLimit;
+import org.openworldchat.moderation.AdminTokens;
 import org.openworldchat.http.ConnectionLimits;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.realtime.RealtimeServer;
@@ -38,7 +39,8 @@ public record AppConfig(
         int messageWriteBatch,
         int databasePoolSize,
         Duration socketConnectTimeout,
-        ConnectionLimits connectionLimits) {
+        ConnectionLimits connectionLimits,
+        AdminTokens adminTokens) {
 
     /** Object storage settings; present only when {@code AWS_S3_BUCKET_NAME} is set. */
     public record S3Settings(String bucket, Optional<String> region, Optional<String> endpoint,
@@ -78,7 +80,35 @@ public record AppConfig(
                 r.integer("MESSAGE_WRITE_BATCH", MessageService.WriteSettings.DEFAULT_MAX_BATCH, 1, 10_000),
                 r.integer("DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, MIN_DATABASE_POOL_SIZE, 1_000),
                 RealtimeServer.CONNECT_TIMEOUT,
-                connectionLimits(r));
+                connectionLimits(r),
+                adminTokens(r));
+    }
+
+    /** {@code ADMIN_TOKENS}: comma-separated {@code name:token} pairs; unset, the moderation API does not exist. */
+    private static AdminTokens adminTokens(Reader r) {
+        Optional<String> value = r.optional("ADMIN_TOKENS");
+        if (value.isEmpty()) {
+            return AdminTokens.NONE;
+        }
+        Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        for (String pair : value.get().split(",")) {
+            String entry = pair.strip();
+            int colon = entry.indexOf(':');
+            String name = colon < 0 ? entry : entry.substring(0, colon);
+            String token = colon < 0 ? "" : entry.substring(colon + 1);
+            // The value holds secrets: the line says what is wrong, never what was given.
+            if (!AdminTokens.NAME.matcher(name).matches()) {
+                throw new ConfigException("ADMIN_TOKENS", "each entry is name:token, the name 1 to 32 of a-z, 0-9, _ and -");
+            }
+            if (token.length() < AdminTokens.MIN_TOKEN_LENGTH) {
+                throw new ConfigException("ADMIN_TOKENS", "the token of '" + name + "' must be at least "
+                        + AdminTokens.MIN_TOKEN_LENGTH + " characters long");
+            }
+            if (tokens.put(name, token) != null) {
+                throw new ConfigException("ADMIN_TOKENS", "the name '" + name + "' is given twice");
+            }
+        }
+        return new AdminTokens(tokens);
     }
 
     private static ConnectionLimits connectionLimits(Reader r) {
@@ -108,14 +138,14 @@ public record AppConfig(
     public AppConfig withPort(int newPort) {
         return new AppConfig(newPort, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits, adminTokens);
     }
 
     /** Copy that uses another database (tests give each class a fresh one). */
     public AppConfig withDatabase(DatabaseUrl url) {
         return new AppConfig(port, Optional.of(url), dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, connectionLimits, adminTokens);
     }
 
     /**
@@ -125,14 +155,14 @@ public record AppConfig(
     public AppConfig withSocketConnectTimeout(Duration timeout) {
         return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, timeout, connectionLimits);
+                messageWriteBatch, databasePoolSize, timeout, connectionLimits, adminTokens);
     }
 
     /** Copy with other connection rules (tests shorten the timeouts; see {@link ConnectionLimits#withTimings}). */
     public AppConfig withConnectionLimits(ConnectionLimits limits) {
         return new AppConfig(port, databaseUrl, dataDir, redisUrl, redisPrefix, s3, publicBaseUrl, sessionSecret,
                 corsOrigins, cookieSecure, messageTtl, cleanupCron, maxSocketsPerIp, maxSocketsPerIpv6Network, trustProxy, rateLimits,
-                messageWriteBatch, databasePoolSize, socketConnectTimeout, limits);
+                messageWriteBatch, databasePoolSize, socketConnectTimeout, limits, adminTokens);
     }
 
     private record Reader(Map<String, String> env) {

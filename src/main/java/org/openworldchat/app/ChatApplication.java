@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.openworldchat.contract.ErrorMapper;
 import org.openworldchat.guest.GuestService;
 import org.openworldchat.guest.SessionTokens;
+import org.openworldchat.http.AdminApi;
+import org.openworldchat.http.AuditEndpoint;
 import org.openworldchat.http.ClientAddress;
 import org.openworldchat.http.GuestCookie;
 import org.openworldchat.http.HealthEndpoints;
@@ -28,6 +30,7 @@ import org.openworldchat.http.UploadEndpoint;
 import org.openworldchat.message.MessageExpiry;
 import org.openworldchat.message.MessageService;
 import org.openworldchat.metrics.ChatMetrics;
+import org.openworldchat.moderation.AuditLog;
 import org.openworldchat.presence.PresenceService;
 import org.openworldchat.ratelimit.AddressKeys;
 import org.openworldchat.ratelimit.RateLimits;
@@ -145,7 +148,9 @@ public final class ChatApplication implements AutoCloseable {
                 .routePrefix(HttpMethod.GET, UploadService.PATH_PREFIX, new ImagesEndpoint(uploads))
                 .routeInline(HttpMethod.GET, "/health", health::health)
                 .route(HttpMethod.GET, "/ready", health::ready)
-                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(metrics));
+                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(metrics))
+                .routeTree(AdminApi.PREFIX, moderationApi(config, limits, new AuditLog(database.jdbi(), clock, metrics)),
+                        AdminApi.MAX_BODY);
         try {
             realtime.start(new RealtimeServer.Services(guests, messages, reactions, presence), router, cookie, origins,
                     new ClientAddress(config.trustProxy(), new AddressKeys(secret)));
@@ -165,6 +170,12 @@ public final class ChatApplication implements AutoCloseable {
         return new ChatApplication(database, infrastructure, executor, afterWrites, guests, messages, reactions, uploads,
                 presence, realtime, metrics,
                 retention, retentionScheduler);
+    }
+
+    /** The moderation API's routes; without {@code ADMIN_TOKENS} every one of them is 404. */
+    private static AdminApi moderationApi(AppConfig config, RateLimits limits, AuditLog audit) {
+        return new AdminApi(config.adminTokens(), limits)
+                .route(HttpMethod.GET, AdminApi.PREFIX + "audit", new AuditEndpoint(audit));
     }
 
     public int port() {

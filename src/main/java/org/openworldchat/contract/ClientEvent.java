@@ -7,7 +7,9 @@ public enum ClientEvent {
     JOIN_CHAT,
     SET_USERNAME,
     SEND_MESSAGE,
-    SEND_REACTION;
+    SEND_REACTION,
+    DELETE_MESSAGE,
+    REPORT_MESSAGE;
 
     public String wireName() {
         return name();

@@ -26,6 +26,15 @@ public enum ErrorCode {
     FORBIDDEN_ORIGIN(403, "Requests from this origin are not allowed"),
     NOT_FOUND(404, "Not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    FORBIDDEN(403, "That is not yours to do"),
+    MUTED(403, "You are muted and cannot write for now"),
+    BANNED(403, "You are banned from this chat"),
+    SLOW_MODE(429, "Slow mode is on: wait before sending again"),
+    TOO_NEW(403, "New visitors must wait a little before writing"),
+    LINKS_NOT_ALLOWED(400, "Links are not allowed here"),
+    CONTENT_BLOCKED(400, "That contains something this chat does not allow"),
+    IMAGE_BLOCKED(422, "This image is not allowed here"),
+    ADMIN_AUTH_REQUIRED(401, "A valid moderator token is required"),
     INTERNAL_ERROR(500, "Internal error");
 
     private final int httpStatus;

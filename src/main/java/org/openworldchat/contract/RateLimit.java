@@ -22,7 +22,9 @@ public enum RateLimit {
     ADDRESS_USERNAME_CHANGE("RATE_LIMIT_ADDRESS_USERNAME_CHANGES", new Quota(10, Duration.ofMinutes(10))),
     ADDRESS_UPLOAD("RATE_LIMIT_ADDRESS_UPLOADS", new Quota(30, Duration.ofMinutes(10))),
     /** Bytes of images stored (after metadata removal), not attempts: the count is a number of bytes. */
-    ADDRESS_UPLOAD_BYTES("RATE_LIMIT_ADDRESS_UPLOAD_BYTES", new Quota(100_000_000, Duration.ofHours(24)));
+    ADDRESS_UPLOAD_BYTES("RATE_LIMIT_ADDRESS_UPLOAD_BYTES", new Quota(100_000_000, Duration.ofHours(24))),
+    /** Requests to the moderation API with a missing or wrong token. */
+    ADDRESS_ADMIN_FAILURE("RATE_LIMIT_ADDRESS_ADMIN_FAILURES", new Quota(10, Duration.ofMinutes(1)));
 
     /** At most {@code permits} attempts per {@code period}. */
     public record Quota(int permits, Duration period) {

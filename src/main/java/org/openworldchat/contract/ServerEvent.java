@@ -6,6 +6,9 @@ public enum ServerEvent {
     NEW_MESSAGE,
     MESSAGE_REACTION_UPDATED,
     ONLINE_USERS_COUNT,
+    MESSAGES_DELETED,
+    BANNED,
+    ROOM_SETTINGS,
     ERROR;
 
     public String wireName() {

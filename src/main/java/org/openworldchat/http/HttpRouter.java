@@ -39,6 +39,8 @@ public final class HttpRouter {
     /** Routes for {@code prefix + <one segment> + suffix}, keyed by prefix, then suffix. */
     private final Map<String, Map<String, Map<HttpMethod, Endpoint>>> around = new HashMap<>();
     private final Map<String, Integer> bodyLimits = new HashMap<>();
+    /** Whole subtrees answered by one endpoint whatever the method, without CORS: path prefix → endpoint and body bound. */
+    private final Map<String, Map.Entry<Endpoint, Integer>> trees = new HashMap<>();
     private final java.util.Set<String> inline = new java.util.HashSet<>();
     private final ExecutorService executor;
     private final OriginPolicy origins;
@@ -86,9 +88,29 @@ public final class HttpRouter {
         return this;
     }
 
+    /**
+     * Every path under {@code prefix} (which ends with a slash), every method, to one endpoint that
+     * routes them itself; its answers carry no CORS headers, so no page of another origin can read
+     * them. Requests may carry up to {@code maxBody} bytes.
+     */
+    public HttpRouter routeTree(String prefix, Endpoint endpoint, int maxBody) {
+        trees.put(prefix, Map.entry(endpoint, maxBody));
+        return this;
+    }
+
     /** How many body bytes a request to this path may send. */
     int maxBody(String path) {
-        return bodyLimits.getOrDefault(path, DEFAULT_MAX_BODY);
+        Map.Entry<Endpoint, Integer> tree = treeFor(path);
+        return tree != null ? tree.getValue() : bodyLimits.getOrDefault(path, DEFAULT_MAX_BODY);
+    }
+
+    private Map.Entry<Endpoint, Integer> treeFor(String path) {
+        for (Map.Entry<String, Map.Entry<Endpoint, Integer>> tree : trees.entrySet()) {
+            if (path.startsWith(tree.getKey())) {
+                return tree.getValue();
+            }
+        }
+        return null;
     }
 
     /**
@@ -169,7 +191,7 @@ public final class HttpRouter {
 
     HttpReply answer(HttpCall call) {
         HttpReply reply = route(call);
-        if (origins.isAllowedCrossOrigin(call.headers())) {
+        if (treeFor(call.path()) == null && origins.isAllowedCrossOrigin(call.headers())) {
             reply.withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, call.headers().get(HttpHeaderNames.ORIGIN))
                     .withHeader(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true")
                     .withHeader(HttpHeaderNames.VARY, "Origin");
@@ -180,6 +202,14 @@ public final class HttpRouter {
     private HttpReply route(HttpCall call) {
         if (!origins.allows(call.headers())) {
             return refusal(call, new ChatException(ErrorCode.FORBIDDEN_ORIGIN));
+        }
+        Map.Entry<Endpoint, Integer> tree = treeFor(call.path());
+        if (tree != null) {
+            try {
+                return tree.getKey().handle(call);
+            } catch (Exception e) {
+                return refusal(call, e);
+            }
         }
         Map<HttpMethod, Endpoint> byMethod = routesFor(call.path());
         if (HttpMethod.OPTIONS.equals(call.method()) && byMethod != null) {

@@ -78,6 +78,11 @@ public final class ChatMetrics implements BatchObserver, AutoCloseable {
         encodedFrames.increment(encoded);
     }
 
+    /** A moderation action; {@code action} is one of the audit log's fixed action names. */
+    public void moderationAction(String action) {
+        registry.counter("owc.moderation.actions", "action", action).increment();
+    }
+
     /** A refusal with a contract code, on any path: an event's error, an HTTP error reply, a refused handshake. */
     public void refused(ErrorCode code) {
         registry.counter("owc.refusals", "code", code.name()).increment();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.openworldchat.message.MessageExpiry;
+import org.openworldchat.moderation.AuditLog;
 import org.openworldchat.upload.ObjectStorage;
 import org.openworldchat.upload.UploadService;
 import org.slf4j.Logger;
@@ -44,6 +45,10 @@ public final class RetentionJob {
             DELETE FROM guest_users WHERE id IN (
                 SELECT id FROM guest_users WHERE lower(username) IS NULL AND created_at <= :cutoff
                 LIMIT :batch FOR UPDATE SKIP LOCKED)""");
+
+    private static final BatchedDelete OLD_AUDIT_ENTRIES = new BatchedDelete("""
+            DELETE FROM moderation_audit WHERE id IN (
+                SELECT id FROM moderation_audit WHERE at <= :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)""");
 
     private final Jdbi jdbi;
     private final UnusedImages images;
@@ -118,6 +123,7 @@ public final class RetentionJob {
         long deletedImages = images.delete(handle, now.minus(IMAGE_GRACE), batchSize, batches);
         long guests = INACTIVE_GUESTS.run(handle, now.minus(GUEST_INACTIVITY), batchSize, batches)
                 + NEVER_NAMED_GUESTS.run(handle, now, batchSize, batches);
+        OLD_AUDIT_ENTRIES.run(handle, now.minus(AuditLog.KEPT), batchSize, batches);
         // Elapsed time is measured, not read from the injected clock, which tests hold still.
         return new RetentionReport(messages, deletedImages, guests, batches.count(), batches.largest(),
                 Duration.ofNanos(System.nanoTime() - startedNanos));

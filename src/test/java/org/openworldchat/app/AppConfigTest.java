@@ -98,6 +98,25 @@ class AppConfigTest {
         assertBad(Map.of("MAX_BODY_BUFFER_MB", "lots"), "MAX_BODY_BUFFER_MB");
     }
 
+    @Test
+    void adminTokensAreNamedAndLongAndNeverRepeatedInTheError() {
+        String token = "a-token-of-more-than-thirty-two-characters";
+        AppConfig c = AppConfig.fromEnvironment(Map.of("ADMIN_TOKENS", "alice:" + token + ", bob_2:" + token + "-2"));
+        assertThat(c.adminTokens().enabled()).isTrue();
+        assertThat(c.adminTokens().verify(token).map(m -> m.name())).contains("alice");
+        assertThat(c.adminTokens().verify(token + "-2").map(m -> m.name())).contains("bob_2");
+        assertThat(c.adminTokens().toString()).doesNotContain(token);
+        assertThat(AppConfig.fromEnvironment(Map.of()).adminTokens().enabled()).isFalse();
+
+        for (String bad : new String[] {"Alice:" + token, "alice:short-secret", token, "alice:" + token + ",alice:" + token,
+            ":" + token, "a-name-that-is-longer-than-thirty-two:" + token}) {
+            assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of("ADMIN_TOKENS", bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("ADMIN_TOKENS: ")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret").doesNotContain("characters-"));
+        }
+    }
+
     private static void assertBad(Map<String, String> env, String variable) {
         assertThatThrownBy(() -> AppConfig.fromEnvironment(env))
                 .isInstanceOf(ConfigException.class)
